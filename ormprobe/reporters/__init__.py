@@ -1,0 +1,1 @@
+"""Renderers: from results and graphs to text, JSON and other formats. They decide nothing."""
