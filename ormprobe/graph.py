@@ -63,10 +63,12 @@ class DefaultInfo:
         kind: ``scalar`` (a constant), ``callable`` (a function called per row),
             ``sequence`` (a ``Sequence``), ``clause`` (a SQL expression sent with the INSERT).
         text: a readable rendering: the constant's repr, the function's name, the SQL.
+        value_type: for ``scalar``, the type name of the constant (``datetime``).
     """
 
     kind: DefaultKind
     text: str
+    value_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +270,8 @@ class RelationshipInfo:
         fk_columns: the ``table.column`` the relationship writes when it syncs
             (the "foreign" side; on the secondary table for many-to-many).
         primaryjoin: the join condition, as SQL text.
+        declared_arguments: keyword arguments written in the ``relationship()`` call, read
+            from the source (e.g. whether ``remote_side`` was given explicitly).
     """
 
     model: str
@@ -296,6 +300,7 @@ class RelationshipInfo:
     primaryjoin: str | None = None
     secondaryjoin: str | None = None
     self_referential: bool = False
+    declared_arguments: tuple[str, ...] = ()
     location: Location = Location()
 
     @property
@@ -450,6 +455,10 @@ class ModelGraph:
             KeyError: when no table has that name.
         """
         return self._tables_by_name[name]
+
+    def has_table(self, name: str) -> bool:
+        """True when a table with full name ``name`` is in the graph."""
+        return name in self._tables_by_name
 
     def has_model(self, name: str) -> bool:
         """True when a model called ``name`` is in the graph."""

@@ -413,7 +413,7 @@ def _default_info(default: Any) -> DefaultInfo | None:
     if getattr(default, "is_clause_element", False):
         return DefaultInfo("clause", _sql_text(default.arg))
     if getattr(default, "is_scalar", False):
-        return DefaultInfo("scalar", repr(default.arg))
+        return DefaultInfo("scalar", repr(default.arg), type(default.arg).__name__)
     return DefaultInfo("clause", repr(default))
 
 
@@ -557,6 +557,7 @@ def _relationship_info(
         primaryjoin=_sql_text(prop.primaryjoin),
         secondaryjoin=_sql_text(prop.secondaryjoin) if prop.secondaryjoin is not None else None,
         self_referential=bool(set(target.tables) & set(declaring.tables)),
+        declared_arguments=tuple(sorted(sourcemap.assignment_keywords(declaring.class_).get(prop.key, {}))),
         location=_relationship_location(prop),
     )
 

@@ -154,6 +154,7 @@ def load_models(target: str, *, pythonpath: Sequence[str | os.PathLike[str]] = (
         seeds = _seeds(module, parsed)
         registries, metadatas = _registries_and_metadata(seeds)
         failed = _configure(registries, problems)
+    problems = [_locate_problem(p, failed) for p in problems]
     mappers = _sorted_mappers(m for reg in registries for m in reg.mappers)
     metadatas = _unique(
         [*metadatas, *(t.metadata for m in mappers for t in m.tables if isinstance(t, sa.Table))]
@@ -422,6 +423,33 @@ def _clean_message(exc: BaseException) -> str:
     # SQLAlchemy appends "(Background on this error at: ...)" to str(); keep the message.
     text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
     return _BACKGROUND_LINK.sub("", " ".join(text.split()))
+
+
+_MISSING_PROPERTY = re.compile(r"has no property '(\w+)'")
+
+
+def _locate_problem(problem: ConfigProblem, failed: Sequence[registry]) -> ConfigProblem:
+    """Point a "has no property 'x'" error at the relationship whose back_populates says x.
+
+    SQLAlchemy names the mapper that lacks the property; the mistake is in the
+    relationship that asked for it, which only the source can tell.
+    """
+    from dataclasses import replace
+
+    from ormprobe.sourcemap import assignment_keywords, attribute_location
+
+    match = _MISSING_PROPERTY.search(problem.message)
+    if problem.kind != "error" or match is None:
+        return problem
+    for reg in failed:
+        for mapper in reg.mappers:
+            for key, keywords in assignment_keywords(mapper.class_).items():
+                if keywords.get("back_populates") == match.group(1):
+                    location = attribute_location(mapper.class_, key) or problem.location
+                    return replace(
+                        problem, target=f"{mapper.class_.__name__}.{key}", location=location
+                    )
+    return problem
 
 
 def _target_named_in(message: str) -> str | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from ormprobe.findings import Location
 
 __all__ = [
+    "assignment_keywords",
     "attribute_location",
     "class_line",
     "class_location",
@@ -40,6 +41,7 @@ class _FileIndex:
     tables: dict[str, int] = field(default_factory=dict)
     table_columns: dict[str, dict[str, int]] = field(default_factory=dict)
     imperative: dict[str, dict[str, int]] = field(default_factory=dict)
+    keywords: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)
 
 
 def display_path(filename: str) -> str:
@@ -80,6 +82,19 @@ def attribute_location(cls: type, key: str) -> Location | None:
         if line is not None:
             return Location(index.path, line)
     return None
+
+
+def assignment_keywords(cls: type) -> dict[str, dict[str, object]]:
+    """Keyword arguments of the call assigned to each attribute in ``cls``'s own body.
+
+    ``{"books": {"back_populates": "author", "remote_side": ...}}`` for
+    ``books = relationship(back_populates="author", remote_side=...)``. Constant values
+    are kept; any other expression is recorded as ``...`` (it was written, value unknown).
+    """
+    index = _index_for_class(cls)
+    if index is None:
+        return {}
+    return index.keywords.get(_qualname(cls), {})
 
 
 def table_location(table_name: str, filenames: Iterable[str]) -> Location | None:
@@ -136,9 +151,13 @@ class _Indexer(ast.NodeVisitor):
         qualname = ".".join([*self.class_stack, node.name])
         self.index.classes.setdefault(qualname, node.lineno)
         attributes = self.index.attributes.setdefault(qualname, {})
+        keywords = self.index.keywords.setdefault(qualname, {})
         for statement in node.body:
             for name in _assigned_names(statement):
                 attributes.setdefault(name, statement.lineno)
+                value = getattr(statement, "value", None)
+                if isinstance(value, ast.Call):
+                    keywords.setdefault(name, _call_keywords(value))
         self.class_stack.append(node.name)
         self.generic_visit(node)
         self.class_stack.pop()
@@ -180,6 +199,15 @@ def _assigned_names(statement: ast.stmt) -> list[str]:
     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return [statement.name]  # @declared_attr functions
     return []
+
+
+def _call_keywords(node: ast.Call) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for keyword in node.keywords:
+        if keyword.arg is not None:
+            value = keyword.value
+            found[keyword.arg] = value.value if isinstance(value, ast.Constant) else ...
+    return found
 
 
 def _call_name(node: ast.Call) -> str | None:

@@ -98,10 +98,12 @@ def fixtures_dir() -> Path:
 
 @pytest.fixture
 def clean_modules() -> Iterator[None]:
-    """Forget modules imported during the test, so model files can be loaded again."""
+    """Forget modules imported and ``sys.path`` entries added during the test."""
     import sys
 
     before = set(sys.modules)
+    path_before = list(sys.path)
     yield
     for name in set(sys.modules) - before:
         del sys.modules[name]
+    sys.path[:] = path_before
