@@ -21,29 +21,50 @@ from ormprobe.config import ProbeConfig
 from ormprobe.findings import Finding, Location, Severity
 
 if TYPE_CHECKING:
+    from ormprobe.api import factories, session
+    from ormprobe.checks.registry import check
     from ormprobe.graph import ModelGraph
     from ormprobe.introspect import build_graph
     from ormprobe.loading import LoadedModels, load_models
+    from ormprobe.results import CaseResult, Report, Status
+    from ormprobe.runner import scan
+    from ormprobe.synth.values import register_provider
 
 __all__ = [
+    "CaseResult",
     "Finding",
     "LoadedModels",
     "Location",
     "ModelGraph",
     "ProbeConfig",
+    "Report",
     "Severity",
+    "Status",
     "__version__",
     "build_graph",
+    "check",
     "errors",
+    "factories",
     "load_models",
+    "register_provider",
+    "scan",
+    "session",
 ]
 
 # name -> module that defines it; imported lazily by __getattr__ (PEP 562).
 _LAZY = {
+    "CaseResult": "ormprobe.results",
     "LoadedModels": "ormprobe.loading",
-    "load_models": "ormprobe.loading",
-    "build_graph": "ormprobe.introspect",
     "ModelGraph": "ormprobe.graph",
+    "Report": "ormprobe.results",
+    "Status": "ormprobe.results",
+    "build_graph": "ormprobe.introspect",
+    "check": "ormprobe.checks.registry",
+    "factories": "ormprobe.api",
+    "load_models": "ormprobe.loading",
+    "register_provider": "ormprobe.synth.values",
+    "scan": "ormprobe.runner",
+    "session": "ormprobe.api",
 }
 
 

@@ -132,3 +132,139 @@ def inspect(target: str | None, format_: str, output: Path | None, pythonpath: t
         color = None if output is None else False
         text = inspect_reporter.render_text(graph, chosen, color=color)
     _write_output(text, output)
+
+
+def _codes(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@main.command()
+@click.argument("target", required=False)
+@click.option("--db", metavar="URL", default=None,
+              help="Database to prove findings on (default: in-memory SQLite). A server URL gets a "
+                   "scratch database that is dropped afterwards.")
+@click.option("--select", metavar="CODES", default=None, help="Only these checks: codes or prefixes, comma-separated (OP2,OP101).")
+@click.option("--ignore", metavar="CODES", default=None, help="Leave out these checks: codes or prefixes, comma-separated.")
+@click.option("--preview", is_flag=True, default=None, help="Also run checks marked preview.")
+@click.option("--static-only", is_flag=True, default=None, help="Only predict from the models; touch no database.")
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@output_option
+@click.option("--seed", type=int, default=None, help="Seed for value synthesis (printed in every report).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Lowest severity that makes the exit code 1 [default: error].")
+@click.option("--keep-db", is_flag=True, default=None, help="Keep the scratch database and print its URL.")
+@click.option("--in-place", is_flag=True, default=None,
+              help="Run inside the --db database in a transaction that is always rolled back.")
+@click.option("--existing-schema", is_flag=True, default=None, help="Use the tables already in --db; create nothing.")
+@click.option("--show-reproducers", is_flag=True, default=False, help="Print each finding's reproducer snippet.")
+@pythonpath_option
+@_fail_cleanly
+def scan(
+    target: str | None,
+    db: str | None,
+    select: str | None,
+    ignore: str | None,
+    preview: bool | None,
+    static_only: bool | None,
+    format_: str,
+    output: Path | None,
+    seed: int | None,
+    fail_on: str | None,
+    keep_db: bool | None,
+    in_place: bool | None,
+    existing_schema: bool | None,
+    show_reproducers: bool,
+    pythonpath: tuple[str, ...],
+) -> None:
+    """Check the models in TARGET and prove each finding against a database.
+
+    Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage or
+    connection error, 3 an ormprobe error happened in a check.
+    """
+    from ormprobe.config import ProbeConfig
+    from ormprobe.reporters import json_report, text
+    from ormprobe.runner import prepare
+
+    config = ProbeConfig.from_pyproject().merged(
+        models=target, db=db, select=_codes(select), ignore=_codes(ignore), preview=preview,
+        static_only=static_only, seed=seed, fail_on=fail_on, keep_db=keep_db, in_place=in_place,
+        existing_schema=existing_schema, pythonpath=pythonpath or None,
+    )
+    _resolve_target(target, config.models)
+    with prepare(config) as run:
+        with _progress(len(run.cases)) as advance:
+            report = run.run_all(advance)
+        if config.keep_db and run.database_url:
+            click.echo(f"ormprobe: kept the scratch database: {run.database_url}", err=True)
+    if format_ == "json":
+        rendered = json_report.render(report)
+    else:
+        color = None if output is None else False
+        rendered = text.render(report, color=color, show_reproducers=show_reproducers)
+    _write_output(rendered, output)
+    sys.exit(report.exit_code(config.fail_on))
+
+
+def _progress(total: int) -> Any:
+    """A rich progress bar on stderr when it is a terminal; a no-op otherwise."""
+    import contextlib
+
+    if not sys.stderr.isatty() or total == 0:
+        return contextlib.nullcontext(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    @contextlib.contextmanager
+    def bar() -> Any:
+        progress = Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+        )
+        with progress:
+            task = progress.add_task("checking", total=total)
+
+            def advance(result: Any) -> None:
+                progress.update(task, advance=1, description=f"checking {result.code}[{result.target}]"[:60])
+
+            yield advance
+
+    return bar()
+
+
+@main.command()
+@click.option("--preview", is_flag=True, help="Include preview checks.")
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(preview: bool, format_: str) -> None:
+    """List every check: code, slug, severity, kind and what it looks for."""
+    import json
+
+    from ormprobe.checks import Stability, load_builtin_checks
+
+    registry = load_builtin_checks()
+    chosen = [c for c in registry if preview or c.stability is Stability.STABLE]
+    chosen.sort(key=lambda c: c.code)
+    if format_ == "json":
+        click.echo(json.dumps([
+            {"code": c.code, "slug": c.slug, "severity": c.severity.label, "kind": c.info.kind,
+             "targets": c.info.targets, "stability": c.stability.value, "summary": c.summary}
+            for c in chosen
+        ], indent=2))
+        return
+    for entry in chosen:
+        flag = " (preview)" if entry.stability is Stability.PREVIEW else ""
+        click.echo(f"{entry.code}  {entry.slug:<34} {entry.severity.label:<8} {entry.info.kind:<8} {entry.summary}{flag}")
+
+
+@main.command()
+@click.argument("code")
+@_fail_cleanly
+def explain(code: str) -> None:
+    """Print the documentation of check CODE (e.g. OP201)."""
+    from ormprobe.checks import load_builtin_checks
+
+    entry = load_builtin_checks().get(code)
+    click.echo(f"{entry.code} {entry.slug} ({entry.severity.label}, {entry.info.kind}, applies to {entry.info.targets})\n")
+    click.echo(entry.doc)

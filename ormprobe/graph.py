@@ -269,6 +269,9 @@ class RelationshipInfo:
         local_remote_pairs: ``(local table.col, remote table.col)`` of the join.
         fk_columns: the ``table.column`` the relationship writes when it syncs
             (the "foreign" side; on the secondary table for many-to-many).
+        sync_pairs: ``(key column, FK column)`` pairs the ORM copies at flush: the
+            referenced column first, the column it is copied into second.
+        secondary_sync_pairs: the same for the target side of a many-to-many.
         primaryjoin: the join condition, as SQL text.
         declared_arguments: keyword arguments written in the ``relationship()`` call, read
             from the source (e.g. whether ``remote_side`` was given explicitly).
@@ -296,6 +299,8 @@ class RelationshipInfo:
     local_remote_pairs: tuple[tuple[str, str], ...] = ()
     fk_columns: tuple[str, ...] = ()
     secondary_fk_columns: tuple[str, ...] = ()
+    sync_pairs: tuple[tuple[str, str], ...] = ()
+    secondary_sync_pairs: tuple[tuple[str, str], ...] = ()
     collection_class: str | None = None
     primaryjoin: str | None = None
     secondaryjoin: str | None = None
@@ -342,6 +347,7 @@ class ModelInfo:
         polymorphic_on: the discriminator column's attribute key.
         polymorphic_identity: ``repr()`` of the discriminator value for this class.
         validators: attribute keys with ``@validates`` hooks.
+        configured: False when the model's registry failed to configure.
         class_: the live class; excluded from comparison and output.
     """
 
@@ -361,6 +367,7 @@ class ModelInfo:
     subclasses: tuple[str, ...] = ()
     validators: tuple[str, ...] = ()
     imperative: bool = False
+    configured: bool = True
     location: Location = Location()
     class_: Any = field(default=None, compare=False, repr=False)
 

@@ -293,7 +293,7 @@ def _constraints(table: sa.Table, location: Location) -> tuple[ConstraintInfo, .
                                tuple(c.name for c in constraint.columns), location=location)
             )
         elif isinstance(constraint, sa.CheckConstraint):
-            text = _sql_text(constraint.sqltext)
+            text = _literal_sql(constraint.sqltext)
             found.append(
                 ConstraintInfo("check", _constraint_name(constraint), table.fullname,
                                _check_columns(constraint, text, table), sqltext=text,
@@ -326,6 +326,14 @@ def _index_info(index: sa.Index) -> IndexInfo:
 
 def _index_sort_key(index: sa.Index) -> tuple[str, tuple[str, ...]]:
     return (_constraint_name(index) or "", tuple(c.name for c in index.columns))
+
+
+def _literal_sql(clause: Any) -> str:
+    """SQL text with bound values inlined (``status IN ('a', 'b')``), as a CHECK reads."""
+    try:
+        return str(clause.compile(compile_kwargs={"literal_binds": True}))
+    except Exception:  # a value without a literal rendering: keep the placeholders
+        return _sql_text(clause)
 
 
 def _sql_text(clause: Any) -> str:
@@ -460,6 +468,7 @@ def _model_info(
         subclasses=tuple(names[m] for m in mapper.self_and_descendants if m is not mapper and m in names),
         validators=tuple(sorted(mapper.validators)),
         imperative=_is_imperative(cls),
+        configured=configured,
         location=sourcemap.class_location(cls),
         class_=cls,
     )
@@ -553,6 +562,8 @@ def _relationship_info(
         local_remote_pairs=tuple((_qual(a), _qual(b)) for a, b in prop.local_remote_pairs or ()),
         fk_columns=tuple(_qual(dest) for _, dest in prop.synchronize_pairs or ()),
         secondary_fk_columns=tuple(_qual(dest) for _, dest in prop.secondary_synchronize_pairs or ()),
+        sync_pairs=tuple((_qual(a), _qual(b)) for a, b in prop.synchronize_pairs or ()),
+        secondary_sync_pairs=tuple((_qual(a), _qual(b)) for a, b in prop.secondary_synchronize_pairs or ()),
         collection_class=_collection_name(prop),
         primaryjoin=_sql_text(prop.primaryjoin),
         secondaryjoin=_sql_text(prop.secondaryjoin) if prop.secondaryjoin is not None else None,

@@ -29,7 +29,13 @@ _STATIC_MODULES = (
     "ormprobe.checks.defaults",
     "ormprobe.checks.upstream",
 )
-_DYNAMIC_MODULES: tuple[str, ...] = ()
+_DYNAMIC_MODULES = (
+    "ormprobe.checks.dynamic.wiring",
+    "ormprobe.checks.dynamic.cascades",
+    "ormprobe.checks.dynamic.keys",
+    "ormprobe.checks.dynamic.models",
+    "ormprobe.checks.dynamic.defaults",
+)
 
 
 def load_builtin_checks() -> Registry:

@@ -23,7 +23,7 @@ def _evaluated_once(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> 
 
 
 @check("OP501", "default-evaluated-once", Severity.ERROR,
-       subjects=targets.column_subjects(_evaluated_once), tags=("default",))
+       proven=True, subjects=targets.column_subjects(_evaluated_once), tags=("default",))
 def default_evaluated_once(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """Time and id defaults are computed per row, not once at import.
 

@@ -39,7 +39,7 @@ def _resolved(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:
 
 
 @check("OP301", "fk-target-not-unique", Severity.ERROR,
-       subjects=targets.foreign_key_subjects(_resolved), tags=("fk",))
+       proven=True, subjects=targets.foreign_key_subjects(_resolved), tags=("fk",))
 def fk_target_not_unique(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """A foreign key references a primary key or UNIQUE columns.
 
@@ -94,7 +94,7 @@ def duplicate_names(graph: ModelGraph, dialect: str, table: TableInfo) -> list[s
     return sorted(clashes)
 
 
-@check("OP302", "duplicate-constraint-name", Severity.ERROR, subjects=targets.table_subjects, tags=("schema",))
+@check("OP302", "duplicate-constraint-name", Severity.ERROR, proven=True, subjects=targets.table_subjects, tags=("schema",))
 def duplicate_constraint_name(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """Index and constraint names are unique where the database requires it.
 
@@ -131,7 +131,7 @@ def _composite_nullable(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:
 
 
 @check("OP303", "composite-fk-partially-nullable", Severity.WARNING,
-       subjects=targets.foreign_key_subjects(_composite_nullable), tags=("fk",))
+       proven=True, subjects=targets.foreign_key_subjects(_composite_nullable), tags=("fk",))
 def composite_fk_partially_nullable(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """A composite foreign key can't be half NULL.
 
@@ -240,7 +240,7 @@ def _enum(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> bool:
 
 
 @check("OP309", "enum-not-enforced", Severity.WARNING, needs_database=True,
-       subjects=targets.column_subjects(_enum), tags=("constraint",))
+       proven=True, subjects=targets.column_subjects(_enum), tags=("constraint",))
 def enum_not_enforced(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """An Enum column rejects values outside the enum.
 
@@ -297,7 +297,7 @@ def _string_without_length(graph: ModelGraph, table: TableInfo, column: ColumnIn
 
 
 @check("OP310", "varchar-without-length", Severity.ERROR,
-       subjects=targets.column_subjects(_string_without_length), tags=("portability",))
+       proven=True, subjects=targets.column_subjects(_string_without_length), tags=("portability",))
 def varchar_without_length(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """String columns have a length where the database requires one (MySQL, MariaDB).
 
@@ -409,7 +409,7 @@ def _cycle_subjects(graph: ModelGraph) -> Iterator[Subject]:
 _cycle_subjects.__name__ = "fk_cycles"
 
 
-@check("OP305", "fk-cycle-without-post-update", Severity.ERROR, subjects=_cycle_subjects, tags=("fk",))
+@check("OP305", "fk-cycle-without-post-update", Severity.ERROR, proven=True, subjects=_cycle_subjects, tags=("fk",))
 def fk_cycle_without_post_update(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """Tables that reference each other can be inserted (and created) in some order.
 

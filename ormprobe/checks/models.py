@@ -47,7 +47,7 @@ def _models(graph: ModelGraph) -> Iterator[Subject]:
 _models.__name__ = "models"
 
 
-@check("OP401", "build", Severity.ERROR, subjects=_models, tags=("model",))
+@check("OP401", "build", Severity.ERROR, proven=True, subjects=_models, tags=("model",))
 def build(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """A valid object of every model can be created and flushed, with its required parents.
 

@@ -86,10 +86,13 @@ class Check:
         severity: default severity of its findings.
         subjects: yields the subjects the check applies to (one case each).
         predict: static function ``(StaticContext, Subject) -> findings``.
-        confirm: dynamic function ``(DynamicContext, Subject) -> findings``, or None
-            for checks that need no database.
+        confirm: dynamic function ``(DynamicContext, Subject) -> findings``; attached by
+            ``ormprobe.checks.dynamic`` for checks that are ``proven`` or ``needs_database``.
         stability: preview checks run only when selected or with ``--preview``.
         tags: families such as ``cascade``, ``fk``.
+        proven: the static prediction is confirmed against the database when one is
+            available.
+        needs_database: nothing can be said without a database (no static prediction).
     """
 
     code: str
@@ -101,6 +104,7 @@ class Check:
     confirm: Confirm | None = None
     stability: Stability = Stability.STABLE
     tags: tuple[str, ...] = ()
+    proven: bool = False
     needs_database: bool = False
 
     @property
@@ -110,8 +114,8 @@ class Check:
 
     @property
     def dynamic(self) -> bool:
-        """True when the check runs against a database."""
-        return self.confirm is not None or self.needs_database
+        """True when the check runs against a database (proving or discovering)."""
+        return self.proven or self.needs_database
 
     @property
     def info(self) -> CheckInfo:
@@ -243,6 +247,7 @@ def check(
     subjects: SubjectFinder,
     stability: Stability = Stability.STABLE,
     tags: Sequence[str] = (),
+    proven: bool = False,
     needs_database: bool = False,
     registry: Registry = REGISTRY,
 ) -> Callable[[Predict], Check]:
@@ -286,6 +291,7 @@ def check(
             doc=inspect.cleandoc(function.__doc__ or ""),
             stability=stability,
             tags=tuple(tags),
+            proven=proven,
             needs_database=needs_database,
         )
         return registry.register(new)

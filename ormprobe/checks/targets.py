@@ -29,6 +29,7 @@ from ormprobe.graph import (
 
 __all__ = [
     "column_name",
+    "column_owner",
     "column_subjects",
     "constraint_name",
     "constraint_subjects",
@@ -63,9 +64,21 @@ def table_label(graph: ModelGraph, table: TableInfo) -> str:
     return owner.name if owner is not None else table.name
 
 
+def column_owner(graph: ModelGraph, table: TableInfo, column: str) -> ModelInfo | None:
+    """The model that maps ``column``: the table's owner, or the subclass that adds it
+    (single-table inheritance puts subclass columns in the base's table)."""
+    owner = owner_of(graph, table)
+    candidates = [owner] if owner is not None else []
+    candidates += [graph.model(name) for name in table.models if owner is None or name != owner.name]
+    for model in candidates:
+        if any(c.table == table.name and c.name == column for c in model.columns):
+            return model
+    return owner
+
+
 def column_name(graph: ModelGraph, table: TableInfo, column: str) -> str:
     """``Model.attribute`` of a table column (``table.column`` when unmapped)."""
-    owner = owner_of(graph, table)
+    owner = column_owner(graph, table, column)
     if owner is not None:
         for info in owner.columns:
             if info.table == table.name and info.name == column:
@@ -122,7 +135,7 @@ def column_subjects(
         for table in graph.tables:
             for column in table.columns:
                 if predicate(graph, table, column):
-                    owner = owner_of(graph, table)
+                    owner = column_owner(graph, table, column.name)
                     yield Subject(
                         column_name(graph, table, column.name),
                         "column",
@@ -142,9 +155,9 @@ def foreign_key_subjects(
 
     def foreign_keys(graph: ModelGraph) -> Iterator[Subject]:
         for table in graph.tables:
-            owner = owner_of(graph, table)
             for fk in table.foreign_keys:
                 if predicate(graph, fk):
+                    owner = column_owner(graph, table, fk.columns[0])
                     yield Subject(
                         foreign_key_name(graph, fk),
                         "foreign_key",
@@ -164,9 +177,10 @@ def constraint_subjects(
 
     def constraints(graph: ModelGraph) -> Iterator[Subject]:
         for table in graph.tables:
-            owner = owner_of(graph, table)
             for constraint in table.constraints:
                 if predicate(graph, table, constraint):
+                    first = constraint.columns[0] if constraint.columns else ""
+                    owner = column_owner(graph, table, first) or owner_of(graph, table)
                     yield Subject(
                         constraint_name(graph, constraint),
                         "constraint",

@@ -23,7 +23,7 @@ def _writable(graph: ModelGraph, rel: RelationshipInfo) -> bool:
     return targets.is_writable(rel)
 
 
-@check("OP101", "round-trip", Severity.ERROR, subjects=targets.relationship_subjects(_writable),
+@check("OP101", "round-trip", Severity.ERROR, proven=True, subjects=targets.relationship_subjects(_writable),
        tags=("relationship",))
 def round_trip(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """Linked objects come back through the relationship after flush and reload.
@@ -57,7 +57,7 @@ def _has_reverse(graph: ModelGraph, rel: RelationshipInfo) -> bool:
     return targets.is_writable(rel) and rel.reverse is not None
 
 
-@check("OP102", "backref-out-of-sync", Severity.WARNING, subjects=targets.relationship_subjects(_has_reverse),
+@check("OP102", "backref-out-of-sync", Severity.WARNING, proven=True, subjects=targets.relationship_subjects(_has_reverse),
        tags=("relationship",))
 def backref_out_of_sync(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """Changing one side of a relationship pair updates the other side before flush.
@@ -98,7 +98,7 @@ def _scalar_one_to_many(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 
 @check("OP103", "one-to-one-not-unique", Severity.ERROR,
-       subjects=targets.relationship_subjects(_scalar_one_to_many), tags=("relationship", "fk"))
+       proven=True, subjects=targets.relationship_subjects(_scalar_one_to_many), tags=("relationship", "fk"))
 def one_to_one_not_unique(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """A one-to-one relationship's foreign key is UNIQUE, so the database allows one child.
 
@@ -146,7 +146,7 @@ def _inverted_candidate(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 
 @check("OP104", "self-reference-inverted", Severity.ERROR,
-       subjects=targets.relationship_subjects(_inverted_candidate), tags=("relationship",))
+       proven=True, subjects=targets.relationship_subjects(_inverted_candidate), tags=("relationship",))
 def self_reference_inverted(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """A scalar self-referential relationship points the way its name says.
 
@@ -184,7 +184,7 @@ def _many_to_many(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 
 @check("OP105", "secondary-extra-required-column", Severity.ERROR,
-       subjects=targets.relationship_subjects(_many_to_many), tags=("relationship", "many-to-many"))
+       proven=True, subjects=targets.relationship_subjects(_many_to_many), tags=("relationship", "many-to-many"))
 def secondary_extra_required_column(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """A many-to-many ``secondary`` table can be filled by the relationship alone.
 

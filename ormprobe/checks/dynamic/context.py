@@ -1,0 +1,231 @@
+"""The state of a dynamic run, and the context each dynamic case gets.
+
+``RunState`` holds what cases may share safely: the database, the created schema, one
+connection with its outer transaction, and the factories. Never objects or rows: every
+case gets a fresh ``Session`` in its own SAVEPOINT, rolled back afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ormprobe.checks.context import StaticContext
+from ormprobe.checks.dynamic.dberrors import DBError, classify
+from ormprobe.checks.registry import Check, Subject
+from ormprobe.config import ProbeConfig
+from ormprobe.errors import SynthesisError
+from ormprobe.findings import Finding
+from ormprobe.graph import ModelGraph
+from ormprobe.loading import LoadedModels
+from ormprobe.sandbox import Attempt, Database, Sandbox, SchemaResult, open_database
+from ormprobe.synth.factories import Factories, seed
+from ormprobe.synth.plan import required_order
+
+__all__ = ["DynamicContext", "PredictionContradicted", "RunState", "open_run_state"]
+
+T = TypeVar("T")
+
+
+class PredictionContradicted(AssertionError):
+    """The database contradicted a static prediction: a bug in ormprobe, reported as an error."""
+
+
+@dataclass
+class RunState:
+    """What the dynamic cases of one run share."""
+
+    config: ProbeConfig
+    loaded: LoadedModels
+    graph: ModelGraph
+    database: Database
+    schema: SchemaResult
+    sandbox: Sandbox
+    factories: Factories
+    dialect: str
+    observations: dict[tuple[str, str], Any] = field(default_factory=dict)
+    unbuildable: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, sa.Table] = field(default_factory=dict)
+
+    @property
+    def database_url(self) -> str:
+        """Where the run's database is, password masked."""
+        return self.database.url
+
+    def counters(self) -> tuple[int, float]:
+        """Statements and DB-driver seconds so far."""
+        return self.database.stats.snapshot()
+
+    def run_dynamic(self, check: Check, subject: Subject) -> tuple[Finding, ...]:
+        """Run ``check``'s confirmation on ``subject`` in a fresh, rolled-back session."""
+        from ormprobe.runner import Skip
+
+        if check.confirm is None:
+            raise Skip(f"{check.code} has no database confirmation")
+        with self.sandbox.session() as session, self.factories.bind(session):
+            context = DynamicContext(self.graph, check, self.config, self.dialect, session=session, state=self)
+            try:
+                return tuple(check.confirm(context, subject))
+            except SynthesisError as exc:
+                # ormprobe could not build valid objects: its own failure, never a finding.
+                raise SynthesisFailure(str(exc)) from exc
+
+
+class SynthesisFailure(RuntimeError):
+    """Synthesis could not make valid objects for a case (an ormprobe error, not a finding)."""
+
+
+@contextlib.contextmanager
+def open_run_state(config: ProbeConfig, loaded: LoadedModels, graph: ModelGraph) -> Iterator[RunState]:
+    """Open the database, create the schema, open the sandbox; tear all down on exit."""
+    with open_database(
+        config.db, keep=config.keep_db, in_place=config.in_place, existing_schema=config.existing_schema
+    ) as database:
+        schema = database.create_schema(list(loaded.metadatas))
+        with database.sandbox() as sandbox:
+            seed(config.seed)
+            dialect = "mysql" if database.dialect in ("mysql", "mariadb") else database.dialect
+            factories = Factories(graph, overrides=config.values, dialect=dialect)
+            tables = {t.fullname: t for md in loaded.metadatas for t in md.tables.values()}
+            yield RunState(config, loaded, graph, database, schema, sandbox, factories, dialect, tables=tables)
+
+
+@dataclass
+class DynamicContext(StaticContext):
+    """Context of a dynamic case: a fresh session plus helpers to build and observe.
+
+    Attributes:
+        session: the case's own Session, rolled back after the case.
+        state: the shared run state.
+    """
+
+    session: Session = field(default=None)  # type: ignore[assignment]
+    state: RunState = field(default=None)  # type: ignore[assignment]
+
+    # -- preconditions -----------------------------------------------------------------
+
+    def skip(self, reason: str) -> NoReturn:
+        """End the case as skipped."""
+        from ormprobe.runner import Skip
+
+        raise Skip(reason)
+
+    def require_tables(self, tables: Iterable[str]) -> None:
+        """Skip unless every table in ``tables`` was created."""
+        for table in tables:
+            if not self.state.schema.usable(table):
+                self.skip(f"table {table} could not be created on {self.dialect}")
+
+    def require_models(self, models: Iterable[str]) -> None:
+        """Skip unless rows of every model (and of the parents they need) can be made."""
+        for name in models:
+            if not self.graph.model(name).configured:
+                self.skip(f"{name}'s mappers failed to configure; see OP901")
+            for needed in self._needed_models(name):
+                if needed in self.state.unbuildable:
+                    self.skip(f"{needed} can't be created: {self.state.unbuildable[needed]}")
+                self.require_tables(self.graph.model(needed).tables)
+
+    def _needed_models(self, name: str) -> list[str]:
+        plans = self.state.factories.plans
+        concrete = plans[name].concrete
+        try:
+            return required_order(plans, concrete)
+        except SynthesisError as exc:
+            self.state.unbuildable[name] = str(exc)
+            self.skip(f"{name} can't be created: {exc}")
+
+    # -- building ----------------------------------------------------------------------
+
+    def create(self, model: str, **overrides: Any) -> Any:
+        """A flushed object of ``model`` with its required parents."""
+        return self.state.factories.create(model, **overrides)
+
+    def new(self, model: str, *, unlinked: Iterable[str] = (), **overrides: Any) -> Any:
+        """A transient object whose required parents exist (except ``unlinked`` FKs)."""
+        return self.state.factories.new(model, unlinked=unlinked, **overrides)
+
+    def build(self, model: str, **overrides: Any) -> Any:
+        """A transient object with transient parents, for in-memory checks."""
+        return self.state.factories.build(model, **overrides)
+
+    # -- observing ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def attempt(self) -> Iterator[Attempt]:
+        """An operation that may fail, in its own SAVEPOINT; the error lands in the Attempt."""
+        with self.state.sandbox.attempt(self.session) as outcome:
+            yield outcome
+
+    def error_of(self, attempt: Attempt) -> DBError | None:
+        """The classified error of a failed attempt."""
+        return None if attempt.error is None else classify(attempt.error)
+
+    def table(self, name: str) -> sa.Table:
+        """The live ``Table`` called ``name``."""
+        return self.state.tables[name]
+
+    def row(self, obj: Any) -> dict[str, Any] | None:
+        """The database row of ``obj``'s own table by its identity, read with Core."""
+        mapper = sa.inspect(type(obj))
+        table = mapper.local_table
+        identity = sa.inspect(obj).identity
+        if identity is None:
+            return None
+        pk = mapper.primary_key
+        condition = sa.and_(*(column == value for column, value in zip(pk, identity)))
+        found = self.session.execute(sa.select(table).where(condition)).mappings().first()
+        return dict(found) if found is not None else None
+
+    def rows(self, table: str, **equal: Any) -> list[dict[str, Any]]:
+        """Rows of ``table`` whose columns equal ``equal``, read with Core."""
+        live = self.table(table)
+        condition = sa.and_(*(live.c[name] == value for name, value in equal.items()))
+        return [dict(r) for r in self.session.execute(sa.select(live).where(condition)).mappings()]
+
+    def exists(self, obj: Any) -> bool:
+        """True when ``obj``'s row is in the database."""
+        return self.row(obj) is not None
+
+    def predicted(self, subject: Subject) -> tuple[Finding, ...]:
+        """The check's static prediction for ``subject``."""
+        static = StaticContext(self.graph, self.check, self.config, self.dialect)
+        return tuple(self.check.predict(static, subject))
+
+    def observe(self, key: str, subject: Subject, scenario: Callable[[], T]) -> T:
+        """Run ``scenario`` once per (key, subject) for the whole run and remember its result.
+
+        Observations are plain data, so checks that read the same behaviour (several codes
+        judge one parent delete) share one run of it. The scenario still runs inside this
+        case's savepoint and leaves nothing behind.
+        """
+        memo_key = (key, subject.name)
+        if memo_key not in self.state.observations:
+            self.state.observations[memo_key] = scenario()
+        return self.state.observations[memo_key]  # type: ignore[no-any-return]
+
+    def contradicted(self, subject: Subject, predicted: Sequence[Finding], observed: str) -> NoReturn:
+        """Report a prediction the database did not confirm, as an ormprobe error."""
+        raise PredictionContradicted(
+            f"{self.check.code}[{subject.name}]: predicted {predicted[0].message!r} but on "
+            f"{self.dialect} {observed}"
+        )
+
+    def reproducer(self, body: Sequence[str]) -> str:
+        """A standalone snippet that replays a scenario with the user's models."""
+        lines = [
+            "import ormprobe",
+            "",
+            f"with ormprobe.session({self.state.loaded.target!r}, db={self._db_literal()}) as session:",
+            "    f = ormprobe.factories(session)",
+        ]
+        lines.extend(f"    {line}" if line else "" for line in body)
+        return "\n".join(lines)
+
+    def _db_literal(self) -> str:
+        return repr(self.config.db) if self.config.db else "None"

@@ -1,0 +1,287 @@
+"""Database confirmations of the OP3xx key and constraint checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ormprobe.checks import keys, targets
+from ormprobe.checks.context import StaticContext
+from ormprobe.checks.dynamic.context import DynamicContext
+from ormprobe.checks.dynamic.dberrors import ErrorKind
+from ormprobe.checks.dynamic.scenarios import attribute_for
+from ormprobe.checks.registry import Subject
+from ormprobe.findings import Finding
+from ormprobe.graph import ColumnInfo, ConstraintInfo, ForeignKeyInfo, TableInfo
+from ormprobe.synth import constraints, values
+
+_SERVER_TYPES = {
+    "postgresql": ("sqlalchemy.dialects.postgresql.",),
+    "mysql": ("sqlalchemy.dialects.mysql.",),
+}
+
+
+def _ddl_failure(ctx: DynamicContext, table: str) -> Any:
+    return next((f for f in ctx.state.schema.failed if f.table == table), None)
+
+
+@keys.fk_target_not_unique.confirms
+def _confirm_fk_target_not_unique(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
+    fk: ForeignKeyInfo = subject.obj
+    predicted = ctx.predicted(subject)
+    if not predicted:
+        return
+    failure = _ddl_failure(ctx, fk.table)
+    if failure is not None:
+        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
+                          evidence=f"CREATE TABLE {fk.table} failed: {failure.error.splitlines()[0]}")
+        return
+    if subject.model is None:
+        ctx.skip(f"no model maps {fk.table}")
+    ctx.require_tables([fk.table, fk.target_table])
+    with ctx.attempt() as inserting:
+        ctx.create(subject.model)
+    error = ctx.error_of(inserting)
+    if error is not None and error.kind is ErrorKind.FK_MISMATCH:
+        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
+                          evidence=f"INSERT INTO {fk.table}: {error.message}")
+    elif error is None:
+        # MariaDB/InnoDB accept an FK to merely indexed columns: a child can then match
+        # several parents. That is the defect, shown rather than assumed.
+        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
+                          evidence=f"{ctx.dialect} accepted the foreign key; {fk.target_table}"
+                          f"({', '.join(fk.target_columns)}) may repeat, so a {fk.table} row can match "
+                          "several parents")
+    else:
+        ctx.skip(f"could not insert a {subject.model}: {error.message}")
+
+
+@keys.duplicate_constraint_name.confirms
+def _confirm_duplicate_constraint_name(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
+    table: TableInfo = subject.obj
+    predicted = ctx.predicted(subject)
+    failure = _ddl_failure(ctx, table.name)
+    if predicted and failure is not None:
+        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
+                          evidence=f"{failure.statement.splitlines()[0][:120]}: {failure.error.splitlines()[0]}")
+    elif predicted:
+        ctx.contradicted(subject, predicted, f"{table.name} was created")
+
+
+@keys.composite_fk_partially_nullable.confirms
+def _confirm_composite_fk_partially_nullable(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
+    fk: ForeignKeyInfo = subject.obj
+    predicted = ctx.predicted(subject)
+    if subject.model is None:
+        ctx.skip(f"no model maps {fk.table}")
+    ctx.require_models([subject.model])
+    table = ctx.graph.table(fk.table)
+    target = ctx.graph.table(fk.target_table)
+    columns = [f"{fk.table}.{c}" for c in fk.columns]
+    dangling: dict[str, Any] = {}
+    for column, target_column, nullable in zip(fk.columns, fk.target_columns, fk.nullable):
+        attribute = attribute_for(ctx.graph, subject.model, f"{fk.table}.{column}")
+        if nullable and not any(v is None for v in dangling.values()):
+            dangling[attribute] = None
+        else:
+            dangling[attribute] = _missing_value(target.column(target_column))
+    row = ctx.new(subject.model, unlinked=columns, **dangling)
+    with ctx.attempt() as inserting:
+        ctx.session.add(row)
+    if not inserting.failed:
+        yield ctx.finding(subject, predicted[0].message if predicted else f"{fk.label} accepts dangling rows",
+                          evidence=f"{table.name} row with {dangling} was accepted; no {fk.target_table} row matches",
+                          fix=predicted[0].fix if predicted else None, dialect=ctx.dialect)
+    elif predicted:
+        ctx.contradicted(subject, predicted, f"the half-NULL row was refused: {inserting.message}")
+
+
+def _missing_value(column: ColumnInfo) -> Any:
+    """A value of the column's type that no synthesized row has (a far sequence number)."""
+    provider = values.provider_for(column, unique=True)
+    return provider(values.context(987_654))
+
+
+def _owner_or_skip(ctx: DynamicContext, subject: Subject) -> str:
+    if subject.model is None:
+        ctx.skip("no model maps this table; ormprobe inserts rows through models")
+    ctx.require_models([subject.model])
+    return subject.model
+
+
+@keys.not_null_not_enforced.confirms
+def _confirm_not_null_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
+    table, column = subject.obj
+    model = _owner_or_skip(ctx, subject)
+    attribute = attribute_for(ctx.graph, model, column.qualified_name)
+    try:
+        row = ctx.new(model, unlinked=[column.qualified_name], **{attribute: None})
+    except Exception as exc:  # a @validates hook refusing None is the model enforcing it
+        ctx.skip(f"the model itself refuses None for {attribute} ({type(exc).__name__}); the database is not reached")
+    with ctx.attempt() as inserting:
+        ctx.session.add(row)
+    error = ctx.error_of(inserting)
+    if error is None:
+        yield ctx.finding(subject, f"{subject.name} is NOT NULL in the model but {ctx.dialect} stored NULL",
+                          evidence=f"INSERT with {column.name}=NULL succeeded", dialect=ctx.dialect,
+                          fix=f"ALTER the column to NOT NULL in the database, or nullable=True in the model")
+
+
+@keys.unique_not_enforced.confirms
+def _confirm_unique_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
+    table, constraint = subject.obj
+    model = _owner_or_skip(ctx, subject)
+    first = ctx.create(model)
+    attributes = {attribute_for(ctx.graph, model, f"{table.name}.{c}") for c in constraint.columns}
+    copied = {a: getattr(first, a) for a in attributes}
+    if any(v is None for v in copied.values()):
+        ctx.skip(f"the first {model} has NULL in {sorted(a for a, v in copied.items() if v is None)}; NULLs never collide")
+    second = ctx.new(model, unlinked=[f"{table.name}.{c}" for c in constraint.columns], **copied)
+    with ctx.attempt() as inserting:
+        ctx.session.add(second)
+    error = ctx.error_of(inserting)
+    if error is None:
+        yield ctx.finding(subject, f"{subject.name} is declared unique but {ctx.dialect} stored a duplicate",
+                          evidence=f"two {model} rows with {copied} were accepted", dialect=ctx.dialect,
+                          fix="create the UNIQUE constraint in the database as the model declares it")
+
+
+@keys.check_not_enforced.confirms
+def _confirm_check_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
+    table, constraint = subject.obj
+    assert isinstance(constraint, ConstraintInfo)
+    model = _owner_or_skip(ctx, subject)
+    row = ctx.new(model)
+    current = {c.name: getattr(row, c.attribute) for c in ctx.graph.model(model).columns
+               if c.table == table.name and c.attribute is not None}
+    violation = constraints.violating_value(constraint, table, current)
+    if violation is None:
+        ctx.skip(f"no value that breaks {constraint.sqltext!r} could be derived")
+    column, value = violation
+    setattr(row, attribute_for(ctx.graph, model, f"{table.name}.{column}"), value)
+    with ctx.attempt() as inserting:
+        ctx.session.add(row)
+    if not inserting.failed:
+        yield ctx.finding(subject, f"{ctx.dialect} accepted a row that violates CHECK ({constraint.sqltext})",
+                          evidence=f"{column}={value!r} was stored", dialect=ctx.dialect,
+                          fix="enforce the rule where the database can (a newer server, a trigger) or in a @validates hook")
+
+
+@keys.enum_not_enforced.confirms
+def _confirm_enum_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
+    table, column = subject.obj
+    predicted = ctx.predicted(subject)
+    if not predicted and ctx.dialect == "sqlite" and column.native_enum and not column.enum_constraint:
+        ctx.skip("SQLite has no ENUM type; PostgreSQL and MySQL enforce this native Enum")
+    if getattr(column.sa_type, "validate_strings", False):
+        ctx.skip("validate_strings=True: SQLAlchemy refuses other values before the database sees them")
+    model = _owner_or_skip(ctx, subject)
+    bogus = _not_a_member(column)
+    row = ctx.new(model, **{attribute_for(ctx.graph, model, column.qualified_name): bogus})
+    with ctx.attempt() as inserting:
+        ctx.session.add(row)
+    if not inserting.failed:
+        yield ctx.finding(subject, predicted[0].message if predicted else
+                          f"{ctx.dialect} accepts any string in Enum column {subject.name}",
+                          evidence=f"{column.name}={bogus!r} was stored", dialect=ctx.dialect,
+                          fix=predicted[0].fix if predicted else "Enum(..., create_constraint=True)")
+    elif predicted:
+        ctx.contradicted(subject, predicted, f"the value was refused: {inserting.message}")
+
+
+def _not_a_member(column: ColumnInfo) -> str:
+    """A string no longer than the enum's longest value that is not one of its values."""
+    members = set(column.enum_values or ())
+    width = max((len(m) for m in members), default=8)
+    for letter in "zqxjkvw":
+        candidate = (letter * width)[:width]
+        if candidate not in members:
+            return candidate
+    return "".join(reversed(max(members, key=len))) + "?"
+
+
+@keys.ddl_failed.confirms
+def _confirm_ddl_failed(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
+    table: TableInfo = subject.obj
+    failure = _ddl_failure(ctx, table.name)
+    if failure is None:
+        skipped = dict(ctx.state.schema.skipped)
+        if table.name in skipped:
+            ctx.skip(skipped[table.name])
+        return
+    foreign = [c for c in table.columns if _server_only(c.type_class, ctx.dialect)]
+    if foreign:
+        ctx.skip(f"{foreign[0].name} is {foreign[0].type}: it needs a {_backend_of(foreign[0].type_class)} "
+                 f"database (use --db)")
+    explained = _explained_by(ctx, table)
+    if explained:
+        ctx.skip(f"the CREATE failure is reported as {explained}")
+    yield ctx.finding(subject, f"{table.name} can't be created on {ctx.dialect}",
+                      evidence=f"{failure.statement.splitlines()[0][:160]} -> {failure.error.splitlines()[0]}",
+                      fix="fix the column or constraint the error names", dialect=ctx.dialect)
+
+
+def _server_only(type_class: str, dialect: str) -> bool:
+    return any(type_class.startswith(prefix) for backend, prefixes in _SERVER_TYPES.items()
+               if backend != dialect for prefix in prefixes)
+
+
+def _backend_of(type_class: str) -> str:
+    return "PostgreSQL" if ".postgresql." in type_class else "MySQL/MariaDB"
+
+
+def _explained_by(ctx: DynamicContext, table: TableInfo) -> str | None:
+    """A more specific check whose prediction explains why ``table`` failed to create."""
+    candidates: list[tuple[Any, Subject]] = []
+    for fk in table.foreign_keys:
+        name = targets.foreign_key_name(ctx.graph, fk)
+        candidates.append((keys.fk_target_not_unique, Subject(name, "foreign_key", fk)))
+        from ormprobe.checks import cascades
+
+        candidates.append((cascades.set_null_on_not_null_fk, Subject(name, "foreign_key", fk)))
+    candidates.append((keys.duplicate_constraint_name, Subject(table.name, "table", table)))
+    for column in table.columns:
+        candidates.append((keys.varchar_without_length, Subject(column.name, "column", (table, column))))
+    for check, subject in candidates:
+        static = StaticContext(ctx.graph, check, ctx.config, ctx.dialect)
+        if any(True for _ in check.predict(static, subject)):
+            return f"{check.code} ({check.slug})"
+    return None
+
+
+@keys.varchar_without_length.confirms
+def _confirm_varchar_without_length(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
+    table, column = subject.obj
+    predicted = ctx.predicted(subject)
+    if not predicted:
+        return
+    failure = _ddl_failure(ctx, table.name)
+    if failure is not None:
+        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
+                          evidence=f"CREATE TABLE {table.name} failed: {failure.error.splitlines()[0]}")
+    else:
+        ctx.contradicted(subject, predicted, f"{table.name} was created")
+
+
+@keys.fk_cycle_without_post_update.confirms
+def _confirm_fk_cycle_without_post_update(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
+    cycle: tuple[str, ...] = subject.obj
+    predicted = ctx.predicted(subject)
+    rels = keys.cycle_relationships(ctx.graph, cycle)
+    if len(rels) < 2:
+        return
+    models = sorted({r.model for r in rels} | {r.target for r in rels})
+    ctx.require_models(models)
+    objects = {name: ctx.new(name, unlinked=[c for r in rels if r.model == name for c in r.fk_columns])
+               for name in models}
+    for rel in rels:
+        setattr(objects[rel.model], rel.key, objects[rel.target])
+    with ctx.attempt() as flushing:
+        ctx.session.add_all(objects.values())
+    error = ctx.error_of(flushing)
+    if error is not None and error.kind is ErrorKind.CIRCULAR and predicted:
+        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
+                          evidence=f"{error.exception}: {error.message[:300]}", location=predicted[0].location)
+    elif predicted:
+        outcome = f"the flush failed differently: {error.message}" if error else "rows referencing each other were flushed"
+        ctx.contradicted(subject, predicted, outcome)

@@ -1,0 +1,247 @@
+"""What a valid row of each model needs: which attributes get values, which parents.
+
+Pure graph reasoning, shared by the runtime factories and the generated factory source:
+
+- a **link** is one foreign key of the model's tables, with how to satisfy it: through
+  a many-to-one relationship that writes exactly its columns (the ORM then fills the
+  columns at flush), or by copying the parent's key into the columns;
+- a link is **required** when one of its columns is NOT NULL, and **fresh** when the FK is
+  unique (a one-to-one needs a parent of its own; others share one parent per build);
+- a required link back to the model's own table is satisfied by the row itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ormprobe.errors import SynthesisError
+from ormprobe.graph import (
+    ColumnInfo,
+    Direction,
+    ForeignKeyInfo,
+    ModelGraph,
+    ModelInfo,
+    RelationshipInfo,
+)
+
+__all__ = ["Link", "ModelPlan", "build_plans", "concrete_model", "model_for_table"]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """How rows of a model get the parent one foreign key points at.
+
+    Attributes:
+        fk: the foreign key.
+        parent: the model to create as parent (None for a table without a model).
+        relationship: a many-to-one relationship key writing exactly the FK's columns.
+        attributes: the model's attribute keys of the FK columns, in FK order.
+        target_attributes: the parent's attribute keys of the referenced columns.
+        required: a NOT NULL column makes the parent mandatory.
+        fresh: the FK is unique, so every row needs its own parent.
+        self_referential: the FK points back at the model's own table.
+    """
+
+    fk: ForeignKeyInfo
+    parent: str | None
+    relationship: str | None
+    attributes: tuple[str, ...]
+    target_attributes: tuple[str, ...]
+    required: bool
+    fresh: bool
+    self_referential: bool
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """``table.column`` of every FK column."""
+        return frozenset(f"{self.fk.table}.{c}" for c in self.fk.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPlan:
+    """Everything needed to make a valid row of one model.
+
+    Attributes:
+        model: the model the plan is for.
+        concrete: the model actually instantiated (a concrete subclass of an abstract
+            polymorphic base).
+        columns: attributes that get synthesized values (FK columns excluded).
+        links: every foreign key of the model's tables with how to satisfy it.
+        explicit_key: the primary key attributes must be set explicitly (the row refers
+            to itself, so its key must be known before the INSERT).
+    """
+
+    model: str
+    concrete: str
+    columns: tuple[ColumnInfo, ...]
+    links: tuple[Link, ...]
+    explicit_key: tuple[str, ...] = ()
+
+    @property
+    def required_links(self) -> tuple[Link, ...]:
+        """Links whose parent must exist for the row to be valid."""
+        return tuple(link for link in self.links if link.required)
+
+
+def build_plans(graph: ModelGraph, *, skip_attributes: Iterable[str] = ()) -> dict[str, ModelPlan]:
+    """A plan for every model of ``graph``.
+
+    Args:
+        graph: the models.
+        skip_attributes: ``Model.attr`` names the caller fills itself (value overrides).
+
+    Raises:
+        SynthesisError: never here; cycles of required links are reported when a plan
+            is used, so one bad corner does not stop the other models.
+    """
+    skipped = set(skip_attributes)
+    return {model.name: _plan(graph, model, skipped) for model in graph.models}
+
+
+def concrete_model(graph: ModelGraph, name: str) -> ModelInfo:
+    """The model to instantiate for ``name``: itself, or its first concrete subclass.
+
+    Raises:
+        SynthesisError: when an abstract base has no concrete subclass.
+    """
+    model = graph.model(name)
+    if _instantiable(model):
+        return model
+    for sub in model.subclasses:
+        candidate = graph.model(sub)
+        if _instantiable(candidate):
+            return candidate
+    raise SynthesisError(f"{name} is abstract and has no concrete subclass to create", target=name)
+
+
+def model_for_table(graph: ModelGraph, table: str) -> ModelInfo | None:
+    """The model that owns ``table`` (the base of an inheritance hierarchy), if any."""
+    if not graph.has_table(table):
+        return None
+    owners = [graph.model(name) for name in graph.table(table).models]
+    for model in owners:
+        if model.inherits is None or graph.model(model.inherits).table != table:
+            return model
+    return owners[0] if owners else None
+
+
+def _instantiable(model: ModelInfo) -> bool:
+    if model.polymorphic_abstract:
+        return False
+    # A polymorphic base without an identity of its own can't be loaded back as itself.
+    return (
+        model.polymorphic_on is None
+        or model.polymorphic_identity is not None
+        or not model.subclasses
+    )
+
+
+def _plan(graph: ModelGraph, model: ModelInfo, skipped: set[str]) -> ModelPlan:
+    concrete = concrete_model(graph, model.name) if not _instantiable(model) else model
+    if concrete is not model:
+        return _plan(graph, concrete, skipped)
+    links = tuple(_links(graph, model))
+    linked = {attr for link in links for attr in link.attributes}
+    explicit_key = (
+        model.primary_key if any(l.required and l.self_referential for l in links) else ()
+    )
+    columns = tuple(
+        column
+        for column in model.columns
+        if column.attribute not in linked
+        and column.attribute != model.polymorphic_on
+        and f"{model.name}.{column.attribute}" not in skipped
+    )
+    return ModelPlan(model.name, model.name, columns, links, explicit_key)
+
+
+def _links(graph: ModelGraph, model: ModelInfo) -> Iterable[Link]:
+    by_column = {(c.table, c.name): c for c in model.columns}
+    relationships = [
+        r for r in model.relationships if r.direction is Direction.MANYTOONE and not r.viewonly
+    ]
+    fks = [fk for table in model.tables for fk in graph.table(table).foreign_keys]
+    # Composite FKs first: when FKs overlap (workspace_id alone, and (workspace_id,
+    # agent_id) together) the composite one decides the shared columns.
+    for fk in sorted(fks, key=lambda f: -len(f.columns)):
+        if _inheritance_fk(graph, model, fk):
+            continue
+        attributes = []
+        for column in fk.columns:
+            info = by_column.get((fk.table, column))
+            if info is None or info.attribute is None:
+                break
+            attributes.append(info.attribute)
+        else:
+            yield _link(graph, model, fk, tuple(attributes), relationships)
+
+
+def _inheritance_fk(graph: ModelGraph, model: ModelInfo, fk: ForeignKeyInfo) -> bool:
+    """The FK that joins a joined-inheritance subclass table to its parent's table."""
+    if fk.table == fk.target_table or fk.target_table not in model.tables:
+        return False
+    return set(fk.columns) == set(graph.table(fk.table).primary_key)
+
+
+def _link(
+    graph: ModelGraph,
+    model: ModelInfo,
+    fk: ForeignKeyInfo,
+    attributes: tuple[str, ...],
+    relationships: list[RelationshipInfo],
+) -> Link:
+    parent = model_for_table(graph, fk.target_table)
+    self_referential = fk.target_table in model.tables or (
+        parent is not None and parent.name == model.name
+    )
+    written = {f"{fk.table}.{c}" for c in fk.columns}
+    via = next(
+        (r.key for r in relationships if set(r.fk_columns) == written and not r.self_referential),
+        None,
+    )
+    target_attributes: tuple[str, ...] = ()
+    if parent is not None:
+        keys = {(c.table, c.name): c.attribute for c in parent.columns}
+        target_attributes = tuple(keys.get((fk.target_table, c)) or c for c in fk.target_columns)
+    return Link(
+        fk=fk,
+        parent=parent.name if parent is not None else None,
+        relationship=via,
+        attributes=attributes,
+        target_attributes=target_attributes,
+        required=not fk.all_nullable,
+        fresh=fk.unique,
+        self_referential=self_referential,
+    )
+
+
+def required_order(plans: dict[str, ModelPlan], name: str) -> list[str]:
+    """Models ``name`` transitively requires, parents first.
+
+    Raises:
+        SynthesisError: when required links form a cycle between different models (no
+            INSERT order can satisfy NOT NULL foreign keys in a loop).
+    """
+    order: list[str] = []
+    visiting: list[str] = []
+
+    def visit(current: str) -> None:
+        if current in order:
+            return
+        if current in visiting:
+            cycle = " -> ".join([*visiting[visiting.index(current) :], current])
+            raise SynthesisError(
+                f"required foreign keys form a cycle ({cycle}): no INSERT order satisfies them; "
+                "make one of them nullable with post_update=True, or DEFERRABLE",
+                target=current,
+            )
+        visiting.append(current)
+        for link in plans[current].required_links:
+            if link.parent is not None and not link.self_referential:
+                visit(plans[link.parent].concrete if link.parent in plans else link.parent)
+        visiting.pop()
+        order.append(current)
+
+    visit(name)
+    return order
