@@ -268,3 +268,25 @@ def explain(code: str) -> None:
     entry = load_builtin_checks().get(code)
     click.echo(f"{entry.code} {entry.slug} ({entry.severity.label}, {entry.info.kind}, applies to {entry.info.targets})\n")
     click.echo(entry.doc)
+
+
+@main.command()
+@click.option("--db", metavar="URL", required=True, help="The server whose leftover scratch databases to remove.")
+@click.option("--yes", "-y", is_flag=True, help="Drop without asking.")
+@_fail_cleanly
+def clean(db: str, yes: bool) -> None:
+    """Drop the ormprobe_* scratch databases a killed run left on a server."""
+    from ormprobe.sandbox import drop_scratch_databases, list_scratch_databases, mask_url
+
+    names = list_scratch_databases(db)
+    if not names:
+        click.echo(f"No ormprobe scratch databases on {mask_url(db)}.")
+        return
+    click.echo(f"Scratch databases on {mask_url(db)}:")
+    for name in names:
+        click.echo(f"  {name}")
+    if not yes and not click.confirm(f"Drop these {len(names)} databases?", default=False):
+        click.echo("Nothing dropped.")
+        return
+    drop_scratch_databases(db, names)
+    click.echo(f"Dropped {len(names)} databases.")

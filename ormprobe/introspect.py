@@ -18,6 +18,7 @@ import sqlalchemy as sa
 import sqlglot
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Mapper, RelationshipProperty
+from sqlalchemy.schema import sort_tables_and_constraints
 from sqlalchemy.sql.schema import ColumnCollectionConstraint
 from sqlglot import exp
 
@@ -110,11 +111,19 @@ def _source_files(loaded: LoadedModels) -> tuple[str, ...]:
 
 
 def _sorted_tables(metadatas: Iterable[sa.MetaData], problems: list[ConfigProblem]) -> list[sa.Table]:
-    tables: list[sa.Table] = []
+    """Tables in the order ``create_all()`` creates them: declaration order, parents first.
+
+    (Not ``MetaData.sorted_tables``, which breaks ties alphabetically: when two tables
+    clash, the one ``create_all`` creates second is the one that fails.)
+    """
+    declared: dict[int, sa.Table] = {}
+    for metadata in metadatas:
+        for table in metadata.tables.values():
+            declared.setdefault(id(table), table)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", sa_exc.SAWarning)
-        for metadata in metadatas:
-            tables.extend(t for t in metadata.sorted_tables if t not in tables)
+        ordered = sort_tables_and_constraints(list(declared.values()))
+    tables = [table for table, _ in ordered if table is not None]
     for item in caught:
         message = " ".join(str(item.message).split())
         problem = ConfigProblem("warning", getattr(item.message, "code", None), item.category.__name__, message)

@@ -154,7 +154,7 @@ def load_models(target: str, *, pythonpath: Sequence[str | os.PathLike[str]] = (
         seeds = _seeds(module, parsed)
         registries, metadatas = _registries_and_metadata(seeds)
         failed = _configure(registries, problems)
-    problems = [_locate_problem(p, failed) for p in problems]
+    problems = [_locate_problem(p, registries) for p in problems]
     mappers = _sorted_mappers(m for reg in registries for m in reg.mappers)
     metadatas = _unique(
         [*metadatas, *(t.metadata for m in mappers for t in m.tables if isinstance(t, sa.Table))]
@@ -371,9 +371,10 @@ def _configure(registries: Sequence[registry], problems: list[ConfigProblem]) ->
     for reg in registries:
         try:
             reg.configure(cascade=True)
-        except (sa_exc.SQLAlchemyError, AssertionError, TypeError, NameError, KeyError) as exc:
-            # relationship("Missing") raises InvalidRequestError; a bad primaryjoin string
-            # may raise NameError/KeyError/TypeError from SQLAlchemy's string evaluation.
+        except Exception as exc:  # the configure boundary: the user's mappings may raise anything
+            # relationship("Missing") raises InvalidRequestError; a typo in an order_by or
+            # primaryjoin string raises AttributeError/NameError from SQLAlchemy's string
+            # evaluation; declared_attr and event hooks are the user's own code.
             problems.append(_problem_from_exception(exc))
             failed.append(reg)
     return failed
@@ -425,31 +426,45 @@ def _clean_message(exc: BaseException) -> str:
     return _BACKGROUND_LINK.sub("", " ".join(text.split()))
 
 
-_MISSING_PROPERTY = re.compile(r"has no property '(\w+)'")
+_MISSING_NAME = re.compile(
+    r"(?:has no property|does not have a mapped column named|has no attribute) '(\w+)'"
+)
+_DOTTED_NAME = re.compile(r"\b([A-Za-z_]\w*)\.([A-Za-z_]\w*)\b")
 
 
-def _locate_problem(problem: ConfigProblem, failed: Sequence[registry]) -> ConfigProblem:
-    """Point a "has no property 'x'" error at the relationship whose back_populates says x.
+def _locate_problem(problem: ConfigProblem, registries: Sequence[registry]) -> ConfigProblem:
+    """Point a problem at the relationship that holds the mistake, where the source tells.
 
-    SQLAlchemy names the mapper that lacks the property; the mistake is in the
-    relationship that asked for it, which only the source can tell.
+    SQLAlchemy often names the mapper that *lacks* something ("Mapper[Agent] has no
+    property 'ticket'", "InvoiceLine does not have a mapped column named 'postion'");
+    the mistake is in the relationship whose ``back_populates``/``order_by``... names it.
+    Otherwise the first ``Model.attr`` of a mapped class in the message is the target.
     """
     from dataclasses import replace
 
     from ormprobe.sourcemap import assignment_keywords, attribute_location
 
-    match = _MISSING_PROPERTY.search(problem.message)
-    if problem.kind != "error" or match is None:
-        return problem
-    for reg in failed:
-        for mapper in reg.mappers:
-            for key, keywords in assignment_keywords(mapper.class_).items():
-                if keywords.get("back_populates") == match.group(1):
-                    location = attribute_location(mapper.class_, key) or problem.location
-                    return replace(
-                        problem, target=f"{mapper.class_.__name__}.{key}", location=location
-                    )
+    classes = {m.class_.__name__: m.class_ for reg in registries for m in reg.mappers}
+    missing = _MISSING_NAME.search(problem.message)
+    if missing is not None:
+        wanted = missing.group(1)
+        for name, cls in classes.items():
+            for key, keywords in assignment_keywords(cls).items():
+                if any(_mentions(value, wanted) for value in keywords.values()):
+                    location = attribute_location(cls, key) or problem.location
+                    return replace(problem, target=f"{name}.{key}", location=location)
+    if problem.target is None or "." not in problem.target:
+        for match in _DOTTED_NAME.finditer(problem.message):
+            cls = classes.get(match.group(1))
+            if cls is not None and hasattr(cls, match.group(2)):
+                location = attribute_location(cls, match.group(2)) or problem.location
+                return replace(problem, target=f"{match.group(1)}.{match.group(2)}", location=location)
     return problem
+
+
+def _mentions(value: object, name: str) -> bool:
+    """A keyword's constant value names ``name`` (``"author"`` or ``"Book.author"``)."""
+    return isinstance(value, str) and name in re.split(r"[^\w]+", value)
 
 
 def _target_named_in(message: str) -> str | None:

@@ -1140,7 +1140,10 @@ def _drop_databases(url: URL, names: Sequence[str]) -> None:
     for name in names:
         try:
             _terminate_connections(url, name)
-            drop_database(_utils_url(url, name))
+            if url.get_backend_name() in ("mysql", "mariadb"):
+                _drop_mysql_database(url, name)
+            else:
+                drop_database(_utils_url(url, name))
         except DBAPIError as exc:
             failures.append(f"{name} ({_first_line(_error_text(exc))})")
     if failures:
@@ -1148,6 +1151,18 @@ def _drop_databases(url: URL, names: Sequence[str]) -> None:
             f"could not drop {', '.join(failures)}; remove them with "
             f"`ormprobe clean --db {mask_url(url)}`"
         )
+
+
+def _drop_mysql_database(url: URL, name: str) -> None:
+    """DROP DATABASE with foreign key checks off for the statement's session.
+
+    A scratch database for a ``schema=`` is referenced by foreign keys from the main
+    scratch database (and the other way round); MySQL refuses to drop either side first
+    unless the session disables the checks.
+    """
+    with _admin_connection(url) as connection:
+        connection.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {_quote(connection, name)}")
 
 
 def _terminate_connections(url: URL, name: str) -> None:

@@ -35,6 +35,8 @@ def _one_to_many_over_required_fk(graph: ModelGraph, rel: RelationshipInfo) -> b
 
 def _parent_delete_fix(graph: ModelGraph, rel: RelationshipInfo) -> str:
     fks = targets.written_foreign_keys(graph, rel)
+    if rel.passive_deletes:
+        return f'{rel.key} = relationship(..., cascade="all, delete-orphan", passive_deletes=True)'
     if fks and _ondelete(fks[0]) in DB_HANDLES_DELETE:
         return f'{rel.key} = relationship(..., passive_deletes=True)  # let ON DELETE {fks[0].ondelete} work'
     return (
@@ -48,9 +50,10 @@ def _parent_delete_fix(graph: ModelGraph, rel: RelationshipInfo) -> str:
 def delete_nulls_required_fk(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """Deleting a parent does not try to set its children's NOT NULL foreign key to NULL.
 
-    Without a ``delete`` cascade and without ``passive_deletes``, the ORM "detaches" the
-    children of a deleted parent by setting their foreign key to NULL. When that column
-    is NOT NULL (or part of the child's primary key) the delete can never succeed.
+    Without a ``delete`` cascade, the ORM "detaches" the children of a deleted parent by
+    setting their foreign key to NULL — ``passive_deletes=True`` only spares children
+    that are not loaded. When that column is NOT NULL (or part of the child's primary key)
+    the delete fails.
 
     ## Why is this bad?
     Every attempt to delete such a parent fails with "NOT NULL constraint failed"
@@ -75,7 +78,8 @@ def delete_nulls_required_fk(ctx: StaticContext, subject: Subject) -> Iterator[F
     ```
     """
     rel: RelationshipInfo = subject.obj
-    if "delete" not in rel.cascade and not rel.passive_deletes:
+    # passive_deletes=True only spares *unloaded* children; loaded ones are still NULLed.
+    if "delete" not in rel.cascade and rel.passive_deletes != "all":
         columns = ", ".join(rel.fk_columns)
         yield ctx.finding(
             subject,
@@ -368,7 +372,10 @@ def secondary_cleanup_gaps(graph: ModelGraph, rel: RelationshipInfo) -> list[tup
     secondary = graph.table(rel.secondary)
     gaps = []
     sides = [(rel.model, rel.fk_columns)]
-    if rel.reverse is None:
+    # The target side is this relationship's concern only when the target has no
+    # relationship through the table at all; otherwise that relationship's own case
+    # covers deleting the target.
+    if not any(other.secondary == rel.secondary for other in graph.model(rel.target).relationships):
         sides.append((rel.target, rel.secondary_fk_columns))
     for model, columns in sides:
         writable = any(

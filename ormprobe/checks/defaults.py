@@ -10,20 +10,20 @@ from ormprobe.checks.registry import Subject, check
 from ormprobe.findings import Finding, Severity
 from ormprobe.graph import ColumnInfo, ModelGraph, TableInfo
 
-__all__ = ["default_evaluated_once", "default_not_applied", "server_onupdate_without_trigger"]
+__all__ = ["default_evaluated_once", "default_not_applied", "evaluated_once", "server_onupdate_without_trigger"]
 
 # Scalar defaults of these types were almost always meant as callables: a timestamp or
 # an id computed once, when the module was imported, is the same for every row.
 _ONCE_TYPES = ("datetime", "date", "time", "UUID")
 
 
-def _evaluated_once(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> bool:
+def evaluated_once(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> bool:
     defaults = (column.default, column.onupdate)
     return any(d is not None and d.kind == "scalar" and d.value_type in _ONCE_TYPES for d in defaults)
 
 
 @check("OP501", "default-evaluated-once", Severity.ERROR,
-       proven=True, subjects=targets.column_subjects(_evaluated_once), tags=("default",))
+       proven=True, subjects=targets.column_subjects(evaluated_once), tags=("default",))
 def default_evaluated_once(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
     """Time and id defaults are computed per row, not once at import.
 

@@ -74,24 +74,31 @@ def fk_target_not_unique(ctx: StaticContext, subject: Subject) -> Iterator[Findi
 
 
 def duplicate_names(graph: ModelGraph, dialect: str, table: TableInfo) -> list[str]:
-    """Index/constraint names of ``table`` that collide where ``dialect`` requires unique names.
+    """Names in ``table`` that make its CREATE fail on ``dialect``.
 
-    MySQL/MariaDB need index names unique per table; SQLite and PostgreSQL per database
-    (PostgreSQL also counts unique and primary-key constraints, which are indexes).
+    The first table to use a name gets it; a later table (in creation order) reusing it
+    fails. Where names must be unique: SQLite and PostgreSQL index names per schema
+    (PostgreSQL also counts unique and primary-key constraints, which are indexes);
+    MySQL/MariaDB index names per table and foreign key names per database.
     """
-    def names_of(t: TableInfo) -> list[str]:
-        names = [i.name for i in t.indexes if i.name]
-        if dialect == "postgresql":
-            names += [c.name for c in t.constraints if c.name and c.kind in ("unique", "primary_key")]
-        return names
-
-    own = Counter(names_of(table))
+    own = Counter(_index_names(table, dialect))
     clashes = {name for name, count in own.items() if count > 1}
-    if dialect != "mysql":
-        others = Counter(n for t in graph.tables if t.name != table.name and t.schema == table.schema
-                         for n in set(names_of(t)))
-        clashes |= {name for name in own if others[name]}
+    earlier = graph.tables[: graph.tables.index(table)]
+    if dialect == "mysql":
+        taken = {fk.name for t in earlier for fk in t.foreign_keys if fk.name}
+        fk_names = Counter(fk.name for fk in table.foreign_keys if fk.name)
+        clashes |= {name for name, count in fk_names.items() if count > 1 or name in taken}
+    else:
+        taken = {n for t in earlier if t.schema == table.schema for n in _index_names(t, dialect)}
+        clashes |= {name for name in own if name in taken}
     return sorted(clashes)
+
+
+def _index_names(table: TableInfo, dialect: str) -> list[str]:
+    names = [i.name for i in table.indexes if i.name]
+    if dialect == "postgresql":
+        names += [c.name for c in table.constraints if c.name and c.kind in ("unique", "primary_key")]
+    return names
 
 
 @check("OP302", "duplicate-constraint-name", Severity.ERROR, proven=True, subjects=targets.table_subjects, tags=("schema",))
@@ -127,13 +134,16 @@ def duplicate_constraint_name(ctx: StaticContext, subject: Subject) -> Iterator[
 
 
 def _composite_nullable(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:
-    return fk.composite and fk.any_nullable and (fk.match or "").upper() != "FULL"
+    # All-nullable composite FKs are optional references: legitimate. Mixed nullability
+    # means the NOT NULL part is meant to be checked, and a NULL elsewhere stops that.
+    mixed = fk.any_nullable and not fk.all_nullable
+    return fk.composite and mixed and (fk.match or "").upper() != "FULL"
 
 
 @check("OP303", "composite-fk-partially-nullable", Severity.WARNING,
        proven=True, subjects=targets.foreign_key_subjects(_composite_nullable), tags=("fk",))
 def composite_fk_partially_nullable(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
-    """A composite foreign key can't be half NULL.
+    """A composite foreign key with NOT NULL columns can't be half NULL.
 
     ## Why is this bad?
     Under the default ``MATCH SIMPLE`` a composite foreign key with any column NULL is
@@ -247,7 +257,9 @@ def enum_not_enforced(ctx: StaticContext, subject: Subject) -> Iterator[Finding]
     ## Why is this bad?
     ``Enum(..., native_enum=False)`` stores a VARCHAR. Without
     ``create_constraint=True`` no CHECK is created, so any string is accepted (by SQLite,
-    PostgreSQL and MySQL alike) and reading the row back raises ``LookupError``.
+    PostgreSQL and MySQL alike) and reading the row back raises ``LookupError``. A native
+    ``Enum`` is enforced by PostgreSQL and MySQL, but SQLite stores it as a VARCHAR too:
+    reported as info when the run targets SQLite.
 
     ## Example
     ```python
@@ -260,11 +272,23 @@ def enum_not_enforced(ctx: StaticContext, subject: Subject) -> Iterator[Finding]
     ```
     """
     table, column = subject.obj
-    if column.native_enum is False and not column.enum_constraint:
+    if column.enum_constraint:
+        return
+    if column.native_enum is False:
         yield ctx.finding(
             subject,
             f"{subject.name} is a non-native Enum without a CHECK: any string is accepted",
             fix="Enum(..., native_enum=False, create_constraint=True)",
+        )
+    elif ctx.dialect == "sqlite":
+        # Native enums exist on PostgreSQL and MySQL; SQLite stores a VARCHAR and, without
+        # create_constraint, checks nothing. Only a problem where SQLite is deployed.
+        yield ctx.finding(
+            subject,
+            f"{subject.name}: SQLite has no ENUM type and no CHECK was created: any string is accepted",
+            fix="Enum(..., create_constraint=True) if the application runs on SQLite",
+            severity=Severity.INFO,
+            dialect="sqlite",
         )
 
 
@@ -400,10 +424,21 @@ def cycle_relationships(graph: ModelGraph, cycle: tuple[str, ...]) -> list[Relat
     return found
 
 
+def cycle_breaker(graph: ModelGraph, cycle: tuple[str, ...]) -> ForeignKeyInfo:
+    """The FK of ``cycle`` where ``use_alter``/``post_update`` belong: a nullable one (a
+    row can be inserted first with it NULL), preferring one already marked ``use_alter``."""
+    members = set(cycle)
+    edges = [fk for name in cycle for fk in graph.table(name).foreign_keys
+             if fk.target_table in members and fk.target_table != fk.table]
+    return min(edges, key=lambda fk: (not fk.all_nullable, not fk.use_alter, fk.table, fk.columns))
+
+
 def _cycle_subjects(graph: ModelGraph) -> Iterator[Subject]:
     for cycle in fk_cycles(graph):
-        labels = [targets.table_label(graph, graph.table(name)) for name in cycle]
-        yield Subject("<->".join(labels), "cycle", cycle, None, graph.table(cycle[0]).location)
+        fk = cycle_breaker(graph, cycle)
+        owner = targets.column_owner(graph, graph.table(fk.table), fk.columns[0])
+        yield Subject(targets.foreign_key_name(graph, fk), "cycle", cycle,
+                      owner.name if owner else None, fk.location)
 
 
 _cycle_subjects.__name__ = "fk_cycles"
@@ -438,11 +473,14 @@ def fk_cycle_without_post_update(ctx: StaticContext, subject: Subject) -> Iterat
     cycle: tuple[str, ...] = subject.obj
     rels = cycle_relationships(ctx.graph, cycle)
     if len(rels) >= 2 and not any(rel.post_update for rel in rels):
+        breaker = cycle_breaker(ctx.graph, cycle)
+        labels = " and ".join(targets.table_label(ctx.graph, ctx.graph.table(name)) for name in cycle)
+        via = next((r for r in rels if set(r.fk_columns) & {f"{breaker.table}.{c}" for c in breaker.columns}), rels[0])
         yield ctx.finding(
             subject,
-            f"{subject.name} reference each other and no relationship has post_update",
-            fix=f"{rels[0].key} = relationship(..., post_update=True) and ForeignKey(..., use_alter=True)",
-            location=rels[0].location,
+            f"{labels} reference each other and no relationship has post_update",
+            fix=f"{via.key} = relationship(..., post_update=True); ForeignKey(..., use_alter=True) on "
+            f"{breaker.table}.{breaker.columns[0]}",
         )
 
 

@@ -94,7 +94,14 @@ def backref_out_of_sync(ctx: StaticContext, subject: Subject) -> Iterator[Findin
 
 
 def _scalar_one_to_many(graph: ModelGraph, rel: RelationshipInfo) -> bool:
-    return targets.is_writable(rel) and rel.direction is Direction.ONETOMANY and not rel.uselist
+    # A self-reference SQLAlchemy guessed the wrong way round is OP104's; remote_side
+    # fixes both, so the cause is reported once.
+    return (
+        targets.is_writable(rel)
+        and rel.direction is Direction.ONETOMANY
+        and not rel.uselist
+        and not _inverted_candidate(graph, rel)
+    )
 
 
 @check("OP103", "one-to-one-not-unique", Severity.ERROR,

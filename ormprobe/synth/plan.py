@@ -191,14 +191,17 @@ def _link(
     attributes: tuple[str, ...],
     relationships: list[RelationshipInfo],
 ) -> Link:
-    parent = model_for_table(graph, fk.target_table)
+    written = {f"{fk.table}.{c}" for c in fk.columns}
+    through = next(
+        (r for r in relationships if set(r.fk_columns) == written and not r.self_referential),
+        None,
+    )
+    # The relationship's target decides the parent's class: a relationship to a subclass
+    # (single-table inheritance) needs that subclass, not the table's base model.
+    parent = graph.model(through.target) if through is not None else model_for_table(graph, fk.target_table)
+    via = through.key if through is not None else None
     self_referential = fk.target_table in model.tables or (
         parent is not None and parent.name == model.name
-    )
-    written = {f"{fk.table}.{c}" for c in fk.columns}
-    via = next(
-        (r.key for r in relationships if set(r.fk_columns) == written and not r.self_referential),
-        None,
     )
     target_attributes: tuple[str, ...] = ()
     if parent is not None:

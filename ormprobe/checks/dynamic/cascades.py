@@ -14,7 +14,7 @@ from ormprobe.checks.dynamic.scenarios import (
     attach,
     attribute_for,
     identity,
-    is_fk_error_on,
+    orm_nulled,
     link_lines,
     observe_orphan_removal,
     observe_parent_delete,
@@ -26,16 +26,17 @@ from ormprobe.findings import Finding, Severity
 from ormprobe.graph import Direction, ForeignKeyInfo, RelationshipInfo
 
 
-def _parent_delete(ctx: DynamicContext, subject: Subject) -> RemovalObservation:
+def _parent_delete(ctx: DynamicContext, subject: Subject, *, loaded: bool = False) -> RemovalObservation:
     rel: RelationshipInfo = subject.obj
     ctx.require_models([rel.model, rel.target])
-    observation = ctx.observe("parent-delete", subject, lambda: observe_parent_delete(ctx, rel))
+    key = "parent-delete-loaded" if loaded else "parent-delete"
+    observation = ctx.observe(key, subject, lambda: observe_parent_delete(ctx, rel, loaded=loaded))
     if observation.setup_error is not None:
         ctx.skip(f"could not link a {rel.target} to a {rel.model}: {observation.setup_error}")
     return observation
 
 
-def _delete_reproducer(ctx: DynamicContext, rel: RelationshipInfo, expected: str) -> str:
+def _delete_reproducer(ctx: DynamicContext, rel: RelationshipInfo, expected: str, *, loaded: bool) -> str:
     parent, child = variable(rel.model), variable(rel.target)
     if child == parent:
         child = f"{child}_child"
@@ -45,7 +46,7 @@ def _delete_reproducer(ctx: DynamicContext, rel: RelationshipInfo, expected: str
         link_lines(rel, parent, child),
         f"session.add({child})",
         "session.flush()",
-        "session.expire_all()",
+        *([] if loaded else ["session.expire_all()  # as if the parent were freshly loaded"]),
         f"session.delete({parent})",
         f"session.flush()  # {expected}",
     ])
@@ -55,8 +56,10 @@ def _delete_reproducer(ctx: DynamicContext, rel: RelationshipInfo, expected: str
 def _confirm_delete_nulls_required_fk(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
     rel: RelationshipInfo = subject.obj
     predicted = ctx.predicted(subject)
-    observation = _parent_delete(ctx, subject)
-    if is_fk_error_on(observation.error, rel.fk_columns):
+    # With the children loaded, as after showing them: passive_deletes=True no longer
+    # protects them, and the ORM's own handling is what shows.
+    observation = _parent_delete(ctx, subject, loaded=True)
+    if orm_nulled(observation.error, rel.fk_columns):
         assert observation.error is not None
         message = predicted[0].message if predicted else (
             f"deleting a {rel.model} sets NOT NULL {', '.join(rel.fk_columns)} to NULL: the delete fails")
@@ -64,7 +67,7 @@ def _confirm_delete_nulls_required_fk(ctx: DynamicContext, subject: Subject) -> 
             subject, message,
             evidence=f"{observation.error.exception}: {observation.error.message}",
             fix=predicted[0].fix if predicted else None,
-            reproducer=_delete_reproducer(ctx, rel, observation.error.message),
+            reproducer=_delete_reproducer(ctx, rel, observation.error.message, loaded=True),
             dialect=ctx.dialect,
         )
     elif predicted:
@@ -92,7 +95,7 @@ def _confirm_passive_deletes_without_ondelete(ctx: DynamicContext, subject: Subj
             subject,
             predicted[0].message if predicted else f"{rel.name} has passive_deletes but deletes fail",
             evidence=evidence, fix=predicted[0].fix if predicted else None, dialect=ctx.dialect,
-            reproducer=_delete_reproducer(ctx, rel, evidence) if rel.direction is not Direction.MANYTOMANY else None,
+            reproducer=_delete_reproducer(ctx, rel, evidence, loaded=False) if rel.direction is not Direction.MANYTOMANY else None,
         )
     elif predicted:
         ctx.contradicted(subject, predicted, "the database accepted the delete")
@@ -113,7 +116,8 @@ def _confirm_ondelete_bypassed_by_orm(ctx: DynamicContext, subject: Subject) -> 
         yield ctx.finding(
             subject, predicted[0].message, evidence=evidence, fix=predicted[0].fix,
             severity=predicted[0].severity, dialect=ctx.dialect,
-            reproducer=_delete_reproducer(ctx, rel, "children are UPDATEd to NULL instead of the database's ON DELETE"),
+            reproducer=_delete_reproducer(
+                ctx, rel, "children are UPDATEd to NULL instead of the database's ON DELETE", loaded=False),
         )
     elif predicted:
         outcome = f"the delete failed: {observation.error.message}" if observation.error else \
@@ -129,7 +133,7 @@ def _confirm_orphan_nulls_required_fk(ctx: DynamicContext, subject: Subject) -> 
     observation = ctx.observe("orphan-removal", subject, lambda: observe_orphan_removal(ctx, rel))
     if observation.setup_error is not None:
         ctx.skip(f"could not link a {rel.target} to a {rel.model}: {observation.setup_error}")
-    if is_fk_error_on(observation.error, rel.fk_columns):
+    if orm_nulled(observation.error, rel.fk_columns):
         assert observation.error is not None
         parent, child = variable(rel.model), variable(rel.target) + "_child"
         remove = f"{parent}.{rel.key}.remove({child})" if rel.uselist else f"{parent}.{rel.key} = None"

@@ -8,11 +8,13 @@ case gets a fresh ``Session`` in its own SAVEPOINT, rolled back afterwards.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from ormprobe.checks.context import StaticContext
@@ -67,13 +69,40 @@ class RunState:
 
         if check.confirm is None:
             raise Skip(f"{check.code} has no database confirmation")
-        with self.sandbox.session() as session, self.factories.bind(session):
+        with self.sandbox.session() as session, self.factories.bind(session), warnings.catch_warnings():
+            # SQLAlchemy's warnings during a scenario are evidence, read where a check
+            # wants them; they must not spill onto the user's terminal.
+            warnings.simplefilter("ignore", sa_exc.SAWarning)
             context = DynamicContext(self.graph, check, self.config, self.dialect, session=session, state=self)
             try:
                 return tuple(check.confirm(context, subject))
-            except SynthesisError as exc:
+            except (SynthesisError, SynthesisFailure) as exc:
+                blocker = self.blocker_for(subject)
+                if blocker is not None:
+                    raise Skip(blocker) from exc
                 # ormprobe could not build valid objects: its own failure, never a finding.
                 raise SynthesisFailure(str(exc)) from exc
+
+    def blocker_for(self, subject: Subject) -> str | None:
+        """A defect of the models, found by another check, that explains a failed setup.
+
+        A unique column whose default was computed once at import (OP501) gives every row
+        the same value, so no two rows of that model can be built: cases that need them
+        are skipped with that reason instead of reporting an ormprobe error.
+        """
+        from ormprobe.checks import defaults
+
+        models = [subject.model] if subject.model else []
+        rel = subject.obj if subject.kind == "relationship" else None
+        if rel is not None:
+            models.append(rel.target)
+        for name in models:
+            for table_name in self.graph.model(name).tables:
+                table = self.graph.table(table_name)
+                for column in table.columns:
+                    if column.unique and defaults.evaluated_once(self.graph, table, column):
+                        return f"every {name} gets the same {column.name} (see OP501); a second row can't be made"
+        return None
 
 
 class SynthesisFailure(RuntimeError):

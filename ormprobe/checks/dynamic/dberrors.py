@@ -41,6 +41,8 @@ class DBError:
         column: the column named by a NOT NULL error, when the message names it.
         constraint: the constraint named by a CHECK/UNIQUE/FK error, when named.
         exception: the exception class name (``IntegrityError``...).
+        statement: the SQL statement that failed, when the driver reported one; it tells
+            an UPDATE the ORM sent from a DELETE whose ON DELETE rule failed.
     """
 
     kind: ErrorKind
@@ -48,6 +50,12 @@ class DBError:
     column: str | None = None
     constraint: str | None = None
     exception: str = ""
+    statement: str | None = None
+
+    @property
+    def verb(self) -> str:
+        """The failing statement's first keyword (``UPDATE``, ``DELETE``...), or ``""``."""
+        return self.statement.split(None, 1)[0].upper() if self.statement else ""
 
     def names_column(self, column: str) -> bool:
         """True when the error names ``column`` (``table.column`` or just ``column``)."""
@@ -119,12 +127,14 @@ def classify(error: BaseException) -> DBError:
     kind = _kind_from_driver(orig) if orig is not None else None
     if kind is None:
         kind = _kind_from_text(message)
+    statement = getattr(error, "statement", None)
     return DBError(
         kind,
         message,
         column=_search(_COLUMN_PATTERNS, message) if kind is ErrorKind.NOT_NULL else None,
         constraint=_search(_CONSTRAINT_PATTERNS, message),
         exception=type(error).__name__,
+        statement=" ".join(statement.split()) if isinstance(statement, str) else None,
     )
 
 
@@ -134,12 +144,14 @@ def _kind_from_driver(orig: BaseException) -> ErrorKind | None:
         if "foreign key mismatch" in str(orig):
             return ErrorKind.FK_MISMATCH
         return _SQLITE_KINDS.get(name)
-    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    if isinstance(sqlstate, str):
-        return _SQLSTATE_KINDS.get(sqlstate, ErrorKind.OTHER)
+    # MySQL drivers carry the server's error number first; their SQLSTATE ("23000") is
+    # too coarse to tell NOT NULL from a foreign key, so it is read only for PostgreSQL.
     args = getattr(orig, "args", ())
     if args and isinstance(args[0], int):
         return _MYSQL_KINDS.get(args[0], ErrorKind.OTHER)
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if isinstance(sqlstate, str):
+        return _SQLSTATE_KINDS.get(sqlstate, ErrorKind.OTHER)
     return None
 
 

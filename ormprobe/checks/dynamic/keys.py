@@ -171,8 +171,6 @@ def _confirm_check_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterat
 def _confirm_enum_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
     table, column = subject.obj
     predicted = ctx.predicted(subject)
-    if not predicted and ctx.dialect == "sqlite" and column.native_enum and not column.enum_constraint:
-        ctx.skip("SQLite has no ENUM type; PostgreSQL and MySQL enforce this native Enum")
     if getattr(column.sa_type, "validate_strings", False):
         ctx.skip("validate_strings=True: SQLAlchemy refuses other values before the database sees them")
     model = _owner_or_skip(ctx, subject)
@@ -184,6 +182,7 @@ def _confirm_enum_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterato
         yield ctx.finding(subject, predicted[0].message if predicted else
                           f"{ctx.dialect} accepts any string in Enum column {subject.name}",
                           evidence=f"{column.name}={bogus!r} was stored", dialect=ctx.dialect,
+                          severity=predicted[0].severity if predicted else None,
                           fix=predicted[0].fix if predicted else "Enum(..., create_constraint=True)")
     elif predicted:
         ctx.contradicted(subject, predicted, f"the value was refused: {inserting.message}")

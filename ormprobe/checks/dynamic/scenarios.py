@@ -173,12 +173,13 @@ def child_table(ctx: DynamicContext, rel: RelationshipInfo) -> str:
     return rel.fk_columns[0].rpartition(".")[0]
 
 
-def observe_parent_delete(ctx: DynamicContext, rel: RelationshipInfo) -> RemovalObservation:
+def observe_parent_delete(ctx: DynamicContext, rel: RelationshipInfo, *, loaded: bool) -> RemovalObservation:
     """Delete a parent that has children, as an application would, and read the outcome.
 
-    The children's collection is expired first, so the ORM behaves as it does on a
-    parent loaded fresh from the database (``passive_deletes`` then leaves unloaded
-    children to the database).
+    With ``loaded=False`` everything is expired first, as for a parent fetched fresh from
+    the database: ``passive_deletes`` then leaves the unloaded children to the database.
+    With ``loaded=True`` the children are in memory, as after showing them to a user: the
+    ORM processes them itself whatever ``passive_deletes`` says (unless it is ``"all"``).
     """
     count = 2 if rel.uselist else 1
     with ctx.attempt() as setup:
@@ -188,7 +189,8 @@ def observe_parent_delete(ctx: DynamicContext, rel: RelationshipInfo) -> Removal
     table = child_table(ctx, rel)
     keys = [_primary_key_values(ctx, child, table) for child in children]
     parent_key = _primary_key_values(ctx, parent, sa.inspect(type(parent)).local_table.fullname)
-    ctx.session.expire_all()
+    if not loaded:
+        ctx.session.expire_all()
     with capture_statements(ctx) as statements, ctx.attempt() as deleting:
         ctx.session.delete(parent)
     error = ctx.error_of(deleting)
@@ -229,15 +231,19 @@ def recorded_warnings() -> Iterator[list[str]]:
     messages.extend(" ".join(str(w.message).split()) for w in caught if issubclass(w.category, sa_exc.SAWarning))
 
 
-def is_fk_error_on(error: DBError | None, columns: Sequence[str]) -> bool:
-    """A NOT NULL (or blank-out primary key) error on one of ``columns``."""
+def orm_nulled(error: DBError | None, columns: Sequence[str]) -> bool:
+    """The ORM itself tried to set one of the NOT NULL ``columns`` to NULL.
+
+    Either SQLAlchemy refused before any SQL (blank-out primary key), or the database
+    refused an UPDATE — not the DELETE of a parent whose ``ON DELETE SET NULL`` failed,
+    which is the schema's doing (OP205).
+    """
     if error is None:
         return False
+    names_it = error.column is None or any(error.names_column(c) for c in columns)
     if error.kind is ErrorKind.BLANK_OUT_PK:
-        return error.column is None or any(error.names_column(c) for c in columns)
-    if error.kind is ErrorKind.NOT_NULL:
-        return error.column is None or any(error.names_column(c) for c in columns)
-    return False
+        return names_it
+    return error.kind is ErrorKind.NOT_NULL and names_it and error.verb in ("UPDATE", "")
 
 
 def verb(rel: RelationshipInfo) -> str:

@@ -1,0 +1,1 @@
+"""Synthesis: valid values for columns and, later, factories for models."""
