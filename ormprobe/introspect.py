@@ -187,10 +187,19 @@ def _table_info(
 def _column_location(
     table: sa.Table, column: sa.Column[Any], owner: Mapper[Any] | None, files: Sequence[str]
 ) -> Location | None:
+    """Where ``column`` is written: its attribute in a class body, else its ``Column(...)``.
+
+    Single-table subclasses add columns to their parent's table, so the owner's
+    descendants are searched too; imperative and ``__table__`` mappings have no attribute
+    line, only the ``Column("name", ...)`` inside ``Table(...)``.
+    """
     if owner is not None:
-        for key, mapped in owner.columns.items():
-            if mapped is column:
-                return sourcemap.attribute_location(owner.class_, key)
+        for mapper in owner.self_and_descendants:
+            for key, mapped in mapper.columns.items():
+                if mapped is column:
+                    found = sourcemap.attribute_location(mapper.class_, key)
+                    if found is not None:
+                        return found
     return sourcemap.table_column_location(table.name, column.name, files)
 
 
@@ -531,10 +540,18 @@ def _polymorphic_on(mapper: Mapper[Any]) -> str | None:
 
 
 def _is_imperative(cls: type) -> bool:
-    # Declarative classes name their table in the class body; map_imperatively() doesn't.
-    return not any(
-        "__tablename__" in vars(klass) or "__table__" in vars(klass) for klass in cls.__mro__
-    )
+    """True for a class mapped with ``registry.map_imperatively()``.
+
+    Declarative classes name their table in a class body (``__tablename__``, or
+    ``__table__ = ...``) of the class or a base. ``map_imperatively()`` *also* sets
+    ``__table__`` on the class, so for ``__table__`` only the source can tell the two apart;
+    without readable source the class counts as declarative.
+    """
+    if any("__tablename__" in vars(klass) for klass in cls.__mro__):
+        return False
+    if sourcemap.attribute_location(cls, "__table__") is not None:
+        return False
+    return any(sourcemap.class_line(klass) is not None for klass in cls.__mro__ if "__table__" in vars(klass))
 
 
 def _relationships(mapper: Mapper[Any], names: dict[Mapper[Any], str]) -> Iterable[RelationshipInfo]:

@@ -149,8 +149,12 @@ def _passed(console: Console, passed: list[CaseResult]) -> None:
 
 def _footer(console: Console, report: Report, findings: tuple[Finding, ...]) -> None:
     console.print()
-    if not findings and not report.errors():
-        console.print("[bold green]No findings.[/]")
+    errors = len(report.errors())
+    if not findings:
+        if errors:
+            console.print(f"[bold red]No findings, but {errors} ormprobe errors[/]: the models were not fully checked.")
+        else:
+            console.print("[bold green]No findings.[/]")
         return
     severities = Counter(f.severity for f in findings)
     parts = ", ".join(f"{severities[s]} {s.label}" for s in sorted(severities, reverse=True))

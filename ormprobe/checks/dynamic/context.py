@@ -105,6 +105,12 @@ class RunState:
         return None
 
 
+def _masked(url: str) -> str:
+    from ormprobe.sandbox import mask_url
+
+    return mask_url(url)
+
+
 class SynthesisFailure(RuntimeError):
     """Synthesis could not make valid objects for a case (an ormprobe error, not a finding)."""
 
@@ -247,14 +253,17 @@ class DynamicContext(StaticContext):
 
     def reproducer(self, body: Sequence[str]) -> str:
         """A standalone snippet that replays a scenario with the user's models."""
-        lines = [
-            "import ormprobe",
-            "",
-            f"with ormprobe.session({self.state.loaded.target!r}, db={self._db_literal()}) as session:",
+        lines = ["import ormprobe", ""]
+        database = "None"
+        if self.config.db:
+            # Passwords are never written out; the reader puts theirs back.
+            masked = _masked(self.config.db)
+            comment = "  # put the password back" if "***" in masked else ""
+            lines.append(f"DB = {masked!r}{comment}")
+            database = "DB"
+        lines += [
+            f"with ormprobe.session({self.state.loaded.target!r}, db={database}) as session:",
             "    f = ormprobe.factories(session)",
         ]
         lines.extend(f"    {line}" if line else "" for line in body)
         return "\n".join(lines)
-
-    def _db_literal(self) -> str:
-        return repr(self.config.db) if self.config.db else "None"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ormprobe.checks import keys, targets
+from ormprobe.checks import keys
 from ormprobe.checks.context import StaticContext
 from ormprobe.checks.dynamic.context import DynamicContext
 from ormprobe.checks.dynamic.dberrors import ErrorKind
@@ -215,8 +215,9 @@ def _confirm_ddl_failed(ctx: DynamicContext, subject: Subject) -> Iterator[Findi
     explained = _explained_by(ctx, table)
     if explained:
         ctx.skip(f"the CREATE failure is reported as {explained}")
+    statement = " ".join(failure.statement.split())
     yield ctx.finding(subject, f"{table.name} can't be created on {ctx.dialect}",
-                      evidence=f"{failure.statement.splitlines()[0][:160]} -> {failure.error.splitlines()[0]}",
+                      evidence=f"{failure.error.splitlines()[0]} in: {statement[:300]}",
                       fix="fix the column or constraint the error names", dialect=ctx.dialect)
 
 
@@ -231,20 +232,26 @@ def _backend_of(type_class: str) -> str:
 
 def _explained_by(ctx: DynamicContext, table: TableInfo) -> str | None:
     """A more specific check whose prediction explains why ``table`` failed to create."""
-    candidates: list[tuple[Any, Subject]] = []
-    for fk in table.foreign_keys:
-        name = targets.foreign_key_name(ctx.graph, fk)
-        candidates.append((keys.fk_target_not_unique, Subject(name, "foreign_key", fk)))
-        from ormprobe.checks import cascades
+    from ormprobe.checks import cascades
 
-        candidates.append((cascades.set_null_on_not_null_fk, Subject(name, "foreign_key", fk)))
-    candidates.append((keys.duplicate_constraint_name, Subject(table.name, "table", table)))
-    for column in table.columns:
-        candidates.append((keys.varchar_without_length, Subject(column.name, "column", (table, column))))
-    for check, subject in candidates:
+    specific = (keys.fk_target_not_unique, cascades.set_null_on_not_null_fk,
+                keys.duplicate_constraint_name, keys.varchar_without_length)
+    for check in specific:
         static = StaticContext(ctx.graph, check, ctx.config, ctx.dialect)
-        if any(True for _ in check.predict(static, subject)):
-            return f"{check.code} ({check.slug})"
+        for subject in check.subjects(ctx.graph):
+            if _table_of(subject) == table.name and any(True for _ in check.predict(static, subject)):
+                return f"{check.code} ({check.slug})"
+    return None
+
+
+def _table_of(subject: Subject) -> str | None:
+    obj = subject.obj
+    if isinstance(obj, ForeignKeyInfo):
+        return obj.table
+    if isinstance(obj, TableInfo):
+        return obj.name
+    if isinstance(obj, tuple) and obj and isinstance(obj[0], TableInfo):
+        return obj[0].name
     return None
 
 
