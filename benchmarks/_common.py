@@ -95,6 +95,7 @@ def environment() -> dict[str, Any]:
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
     try:
         import sqlalchemy
@@ -157,3 +158,19 @@ def _cell(value: Any) -> str:
 
 def fmt(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
+
+
+def profile_area(filename: str) -> str:
+    """The package (``ormprobe.<module>``, ``sqlalchemy.<sub>``, ...) of a pstats filename."""
+    path = filename.replace("\\", "/")
+    if "/ormprobe/" in path and "site-packages" not in path:
+        return "ormprobe." + path.rsplit("/ormprobe/", 1)[1].removesuffix(".py").replace("/", ".")
+    if "site-packages/" in path:
+        parts = path.rsplit("site-packages/", 1)[1].split("/")
+        top = parts[0]
+        if top == "sqlalchemy" and len(parts) > 1:
+            return f"sqlalchemy.{parts[1].removesuffix('.py')}"
+        return top.removesuffix(".py")
+    if filename.startswith("<built-in method") or filename == "~":
+        return "builtins"
+    return "stdlib/other"

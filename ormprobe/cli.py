@@ -290,3 +290,56 @@ def clean(db: str, yes: bool) -> None:
         return
     drop_scratch_databases(db, names)
     click.echo(f"Dropped {len(names)} databases.")
+
+
+@main.command(name="factories")
+@click.argument("target", required=False)
+@output_option
+@pythonpath_option
+@_fail_cleanly
+def factories_command(target: str | None, output: Path | None, pythonpath: tuple[str, ...]) -> None:
+    """Write factory_boy factories for the models in TARGET, to keep and edit.
+
+    One factory per model with Faker values and sequences, SubFactory for required
+    parents, flushing into the session given to bind(). The module imports the models
+    by their import path and needs nothing from ormprobe.
+    """
+    import shlex
+
+    from ormprobe.config import ProbeConfig
+    from ormprobe.introspect import build_graph
+    from ormprobe.loading import load_models
+    from ormprobe.synth.factories import Factories, seed
+    from ormprobe.synth.source import ModuleHeader
+
+    config = ProbeConfig.from_pyproject()
+    chosen = _resolve_target(target, config.models)
+    loaded = load_models(chosen, pythonpath=pythonpath or config.pythonpath)
+    graph = build_graph(loaded)
+    seed(config.seed)  # the same models give the same file
+    words = ["ormprobe", "factories", chosen, *(["-o", str(output)] if output else [])]
+    header = ModuleHeader(
+        target=chosen,
+        command=" ".join(shlex.quote(w) for w in words),
+        version=__version__,
+        import_root=_import_root(loaded.module),
+    )
+    text = Factories(graph, overrides=config.values).source_module(header)
+    _write_output(text, output)
+
+
+def _import_root(module: Any) -> str | None:
+    """The directory a module is imported from, when it is not the current directory."""
+    filename = getattr(module, "__file__", None)
+    if not filename:
+        return None
+    root = Path(filename).resolve().parent
+    depth = module.__name__.count(".") + (1 if Path(filename).name == "__init__.py" else 0)
+    for _ in range(depth):
+        root = root.parent
+    if root == Path.cwd().resolve():
+        return None
+    try:
+        return str(root.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(root)

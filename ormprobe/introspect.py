@@ -551,7 +551,8 @@ def _is_imperative(cls: type) -> bool:
         return False
     if sourcemap.attribute_location(cls, "__table__") is not None:
         return False
-    return any(sourcemap.class_line(klass) is not None for klass in cls.__mro__ if "__table__" in vars(klass))
+    owners = [klass for klass in cls.__mro__ if "__table__" in vars(klass)]
+    return any(sourcemap.class_line(klass) is not None for klass in owners)
 
 
 def _relationships(mapper: Mapper[Any], names: dict[Mapper[Any], str]) -> Iterable[RelationshipInfo]:
@@ -625,10 +626,11 @@ def _relationship_location(prop: RelationshipProperty[Any]) -> Location:
     found = sourcemap.attribute_location(declaring, prop.key)
     if found is not None:
         return found
-    # A backref has no line of its own: point at the relationship() that created it.
+    # A backref has no line of its own: point at the relationship() that created it (one
+    # that targets this class: two relationships may each create a backref of that name).
     for other in prop.mapper.relationships:
         backref = other.backref[0] if isinstance(other.backref, tuple) else other.backref
-        if backref == prop.key:
+        if backref == prop.key and prop.parent.isa(other.mapper):
             origin = sourcemap.attribute_location(other.parent.class_, other.key)
             if origin is not None:
                 return origin

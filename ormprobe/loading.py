@@ -45,6 +45,10 @@ _BACKGROUND_LINK = re.compile(r"\s*\(Background on this (?:error|warning) at: [^
 _RELATIONSHIP_NAME = re.compile(r"[Rr]elationship '?([A-Za-z_][\w]*)\.([A-Za-z_]\w*)'?")
 _MAPPER_NAME = re.compile(r"Mapper\[([A-Za-z_]\w*)\(")
 _CLASS_NAME = re.compile(r"class '?([A-Za-z_][\w.]*)'?")
+# Frames in these directories (SQLAlchemy's and ormprobe's own) are never the user's line.
+_LIBRARY_DIRS = tuple(
+    os.path.dirname(os.path.realpath(path)) + os.sep for path in (sa.__file__, __file__)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,10 +278,17 @@ def _import_failure(target: Target, exc: BaseException) -> str:
 
 
 def _innermost_user_frame(tb: TracebackType | None) -> traceback.FrameSummary | None:
+    """The innermost frame of the user's code: not importlib's, SQLAlchemy's or ormprobe's.
+
+    SQLAlchemy raises deep inside its own modules ("sqlalchemy/sql/schema.py:2402"); the
+    line that matters is the user's ``mapped_column(...)`` that called it.
+    """
     frames = [
         frame
         for frame in traceback.extract_tb(tb)
-        if not frame.filename.startswith("<frozen ") and "importlib" not in frame.filename
+        if not frame.filename.startswith("<frozen ")
+        and "importlib" not in frame.filename
+        and not os.path.realpath(frame.filename).startswith(_LIBRARY_DIRS)
     ]
     return frames[-1] if frames else None
 
@@ -459,6 +470,13 @@ def _locate_problem(problem: ConfigProblem, registries: Sequence[registry]) -> C
             if cls is not None and hasattr(cls, match.group(2)):
                 location = attribute_location(cls, match.group(2)) or problem.location
                 return replace(problem, target=f"{match.group(1)}.{match.group(2)}", location=location)
+    elif problem.location.path is None:
+        # A warning names its Model.attr but has no traceback frame: point at the attribute.
+        model, _, key = problem.target.partition(".")
+        cls = classes.get(model)
+        location = attribute_location(cls, key) if cls is not None else None
+        if location is not None:
+            return replace(problem, location=location)
     return problem
 
 

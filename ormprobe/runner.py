@@ -30,7 +30,12 @@ from ormprobe.results import CaseResult, ErrorInfo, Report, RunStats, Status
 if TYPE_CHECKING:
     from ormprobe.checks.dynamic.context import RunState
 
-__all__ = ["Case", "Run", "Skip", "plan_cases", "prepare", "scan"]
+__all__ = ["PREREQUISITE_CODES", "Case", "Run", "Skip", "plan_cases", "prepare", "scan"]
+
+# Dynamic checks that record what later cases rely on: OP306 which tables exist, OP401
+# which models can be built (cases needing an unbuildable model are skipped, not errors).
+# They run before every other dynamic case, whatever order the cases are asked in.
+PREREQUISITE_CODES = ("OP306", "OP401")
 
 ResultCallback = Callable[[CaseResult], None]
 
@@ -75,7 +80,7 @@ def plan_cases(graph: ModelGraph, checks: Sequence[Check], config: ProbeConfig) 
     def order(case: Case) -> tuple[int, str]:
         if not case.dynamic:
             return (0, case.check.code)
-        return (1 if case.check.code in ("OP306", "OP401") else 2, case.check.code)
+        return (1 if case.check.code in PREREQUISITE_CODES else 2, case.check.code)
 
     return tuple(sorted(cases, key=order))
 

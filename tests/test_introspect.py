@@ -14,10 +14,14 @@ Every test also checks that each model has exactly the relationships
 
 The expectations are written with small builders (``model``, ``rel``, ``fk``, ``table``)
 whose defaults are the common case, so each line shows only what is particular to it.
+
+The ``fixtures/loading`` targets get their exact errors (or their problems kept as data), and
+a few tests pin the introspection bugs found on real-world models (see their docstrings).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -169,7 +173,7 @@ def fk(
 def table(
     models: tuple[str, ...],
     *,
-    fks: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    fks: list[dict[str, Any]] | None = None,
     unique: dict[tuple[str, ...], str | None] | None = None,
     checks: dict[str | None, str] | None = None,
 ) -> dict[str, Any]:
@@ -177,7 +181,7 @@ def table(
     ``{name: sqltext}``."""
     return {
         "models": models,
-        "fks": sorted(fks, key=lambda f: f["columns"]),
+        "fks": list(fks or []),
         "unique": sorted((unique or {}).items(), key=repr),
         "checks": sorted((checks or {}).items(), key=repr),
     }
@@ -298,21 +302,25 @@ def assert_graph(
         # The issue's rule: ormprobe reports exactly what SQLAlchemy configured.
         assert len(info.relationships) == len(mapper.relationships), name
         assert {r.key for r in info.relationships} == set(mapper.relationships.keys()), name
-        actual = {r.key: relationship_facts(r) for r in info.relationships}
-        expected = {
-            key: {**facts, "declared_on": facts["declared_on"] or name, "at": src.at(facts["at"])}
-            for key, facts in expected_rels.items()
-        }
-        assert actual == expected, name
+        assert {r.key for r in info.relationships} == set(expected_rels), name
+        for key, facts in expected_rels.items():
+            expected = {**facts, "declared_on": facts["declared_on"] or name}
+            expected["at"] = src.at(facts["at"])
+            assert relationship_facts(info.relationship(key)) == expected, f"{name}.{key}"
 
     assert {t.name for t in graph.tables} == set(tables)
     for name, expected in tables.items():
-        expected = {**expected, "fks": [{**f, "at": src.at(f["at"])} for f in expected["fks"]]}
+        fks = sorted(
+            ({**f, "at": src.at(f["at"])} for f in expected["fks"]), key=lambda f: f["columns"]
+        )
+        expected = {**expected, "fks": fks}
         assert table_facts(graph.table(name)) == expected, name
     return graph
 
 
-# -- one test per fixture file ------------------------------------------------------------
+# -- one test per fixture file ---------------------------------------------------------
+
+# fmt: off
 
 
 def test_one_to_many() -> None:
@@ -326,41 +334,20 @@ def test_one_to_many() -> None:
         },
         relationships={
             "Publisher": {
-                "books": rel(
-                    O2M,
-                    "Book",
-                    34,
-                    reverse="publisher",
-                    passive_deletes=True,
-                    sync="publisher.id -> book.publisher_id",
-                ),
+                "books": rel(O2M, "Book", 34, reverse="publisher", passive_deletes=True,
+                             sync="publisher.id -> book.publisher_id"),
             },
             "Author": {
-                "books": rel(
-                    O2M,
-                    "Book",
-                    44,
-                    reverse="author",
-                    cascade=OWNED,
-                    sync="author.id -> book.author_id",
-                ),
+                "books": rel(O2M, "Book", 44, reverse="author", cascade=OWNED,
+                             sync="author.id -> book.author_id"),
             },
             "Book": {
-                "author": rel(
-                    M2O, "Author", 57, reverse="books", sync="author.id -> book.author_id"
-                ),
-                "publisher": rel(
-                    M2O, "Publisher", 58, reverse="books", sync="publisher.id -> book.publisher_id"
-                ),
-                "chapters": rel(
-                    O2M,
-                    "Chapter",
-                    59,
-                    reverse="book",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    sync="book.id -> chapter.book_id",
-                ),
+                "author": rel(M2O, "Author", 57, reverse="books",
+                              sync="author.id -> book.author_id"),
+                "publisher": rel(M2O, "Publisher", 58, reverse="books",
+                                 sync="publisher.id -> book.publisher_id"),
+                "chapters": rel(O2M, "Chapter", 59, reverse="book", cascade=OWNED,
+                                passive_deletes=True, sync="book.id -> chapter.book_id"),
             },
             "Chapter": {
                 "book": rel(M2O, "Book", 74, reverse="chapters", sync="book.id -> chapter.book_id"),
@@ -399,61 +386,26 @@ def test_classic_and_mapped() -> None:
         },
         relationships={
             "LegacyCustomer": {
-                "invoices": rel(
-                    O2M,
-                    "LegacyInvoice",
-                    42,
-                    reverse="customer",
-                    cascade=OWNED,
-                    sync="legacy_customer.id -> legacy_invoice.customer_id",
-                ),
+                "invoices": rel(O2M, "LegacyInvoice", 42, reverse="customer", cascade=OWNED,
+                                sync="legacy_customer.id -> legacy_invoice.customer_id"),
             },
             "LegacyInvoice": {
-                "customer": rel(
-                    M2O,
-                    "LegacyCustomer",
-                    42,
-                    reverse="invoices",
-                    backref="invoices",
-                    sync="legacy_customer.id -> legacy_invoice.customer_id",
-                ),
+                "customer": rel(M2O, "LegacyCustomer", 42, reverse="invoices", backref="invoices",
+                                sync="legacy_customer.id -> legacy_invoice.customer_id"),
             },
             "Agent": {
-                "tickets": rel(
-                    O2M,
-                    "Ticket",
-                    55,
-                    reverse="assignee",
-                    passive_deletes=True,
-                    sync="support_agent.id -> ticket.assignee_id",
-                ),
+                "tickets": rel(O2M, "Ticket", 55, reverse="assignee", passive_deletes=True,
+                               sync="support_agent.id -> ticket.assignee_id"),
             },
             "Ticket": {
-                "assignee": rel(
-                    M2O,
-                    "Agent",
-                    66,
-                    reverse="tickets",
-                    sync="support_agent.id -> ticket.assignee_id",
-                ),
-                "comments": rel(
-                    O2M,
-                    "TicketComment",
-                    67,
-                    reverse="ticket",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    sync="ticket.id -> ticket_comment.ticket_id",
-                ),
+                "assignee": rel(M2O, "Agent", 66, reverse="tickets",
+                                sync="support_agent.id -> ticket.assignee_id"),
+                "comments": rel(O2M, "TicketComment", 67, reverse="ticket", cascade=OWNED,
+                                passive_deletes=True, sync="ticket.id -> ticket_comment.ticket_id"),
             },
             "TicketComment": {
-                "ticket": rel(
-                    M2O,
-                    "Ticket",
-                    77,
-                    reverse="comments",
-                    sync="ticket.id -> ticket_comment.ticket_id",
-                ),
+                "ticket": rel(M2O, "Ticket", 77, reverse="comments",
+                              sync="ticket.id -> ticket_comment.ticket_id"),
             },
         },
         tables={
@@ -467,11 +419,12 @@ def test_classic_and_mapped() -> None:
             "ticket": table(
                 ("Ticket",),
                 fks=[
-                    fk("assignee_id", "support_agent(id)", 63, nullable=True, ondelete="SET NULL")
+                    fk("assignee_id", "support_agent(id)", 63, nullable=True, ondelete="SET NULL"),
                 ],
             ),
             "ticket_comment": table(
-                ("TicketComment",), fks=[fk("ticket_id", "ticket(id)", 74, ondelete="CASCADE")]
+                ("TicketComment",),
+                fks=[fk("ticket_id", "ticket(id)", 74, ondelete="CASCADE")],
             ),
         },
     )
@@ -491,97 +444,51 @@ def test_composite_keys() -> None:
         },
         relationships={
             "Country": {
-                "cities": rel(
-                    O2M,
-                    "City",
-                    42,
-                    reverse="country",
-                    cascade=OWNED,
-                    sync="country.code -> city.country_code",
-                ),
+                "cities": rel(O2M, "City", 42, reverse="country", cascade=OWNED,
+                              sync="country.code -> city.country_code"),
             },
             "City": {
-                "country": rel(
-                    M2O, "Country", 52, reverse="cities", sync="country.code -> city.country_code"
-                ),
-                "stores": rel(
-                    O2M,
-                    "Store",
-                    53,
-                    reverse="city",
-                    passive_deletes=True,
-                    sync="city.id -> store.city_id",
-                ),
+                "country": rel(M2O, "Country", 52, reverse="cities",
+                               sync="country.code -> city.country_code"),
+                "stores": rel(O2M, "Store", 53, reverse="city", passive_deletes=True,
+                              sync="city.id -> store.city_id"),
             },
             "Tenant": {
-                "stores": rel(
-                    O2M,
-                    "Store",
-                    62,
-                    reverse="tenant",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    sync="tenant.id -> store.tenant_id",
-                ),
+                "stores": rel(O2M, "Store", 62, reverse="tenant", cascade=OWNED,
+                              passive_deletes=True, sync="tenant.id -> store.tenant_id"),
             },
             "Store": {
-                "tenant": rel(
-                    M2O, "Tenant", 73, reverse="stores", sync="tenant.id -> store.tenant_id"
-                ),
+                "tenant": rel(M2O, "Tenant", 73, reverse="stores",
+                              sync="tenant.id -> store.tenant_id"),
                 "city": rel(M2O, "City", 74, reverse="stores", sync="city.id -> store.city_id"),
-                "shelves": rel(
-                    O2M,
-                    "Shelf",
-                    75,
-                    reverse="store",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    sync="store.tenant_id -> shelf.tenant_id, store.store_no -> shelf.store_no",
-                ),
-                "staff": rel(
-                    O2M,
-                    "StaffMember",
-                    76,
-                    reverse="store",
-                    passive_deletes=True,
-                    sync="store.tenant_id -> staff_member.home_tenant_id, store.store_no -> staff_member.home_store_no",
-                ),
+                "shelves": rel(O2M, "Shelf", 75, reverse="store", cascade=OWNED,
+                               passive_deletes=True,
+                               sync="store.tenant_id -> shelf.tenant_id, "
+                                    "store.store_no -> shelf.store_no"),
+                "staff": rel(O2M, "StaffMember", 76, reverse="store", passive_deletes=True,
+                             sync="store.tenant_id -> staff_member.home_tenant_id, "
+                                  "store.store_no -> staff_member.home_store_no"),
             },
             "Shelf": {
-                "store": rel(
-                    M2O,
-                    "Store",
-                    96,
-                    reverse="shelves",
-                    sync="store.tenant_id -> shelf.tenant_id, store.store_no -> shelf.store_no",
-                ),
-                "items": rel(
-                    O2M,
-                    "StockItem",
-                    97,
-                    reverse="shelf",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    sync="shelf.tenant_id -> stock_item.tenant_id, shelf.store_no -> stock_item.store_no, shelf.shelf_no -> stock_item.shelf_no",
-                ),
+                "store": rel(M2O, "Store", 96, reverse="shelves",
+                             sync="store.tenant_id -> shelf.tenant_id, "
+                                  "store.store_no -> shelf.store_no"),
+                "items": rel(O2M, "StockItem", 97, reverse="shelf", cascade=OWNED,
+                             passive_deletes=True,
+                             sync="shelf.tenant_id -> stock_item.tenant_id, "
+                                  "shelf.store_no -> stock_item.store_no, "
+                                  "shelf.shelf_no -> stock_item.shelf_no"),
             },
             "StockItem": {
-                "shelf": rel(
-                    M2O,
-                    "Shelf",
-                    120,
-                    reverse="items",
-                    sync="shelf.tenant_id -> stock_item.tenant_id, shelf.store_no -> stock_item.store_no, shelf.shelf_no -> stock_item.shelf_no",
-                ),
+                "shelf": rel(M2O, "Shelf", 120, reverse="items",
+                             sync="shelf.tenant_id -> stock_item.tenant_id, "
+                                  "shelf.store_no -> stock_item.store_no, "
+                                  "shelf.shelf_no -> stock_item.shelf_no"),
             },
             "StaffMember": {
-                "store": rel(
-                    M2O,
-                    "Store",
-                    140,
-                    reverse="staff",
-                    sync="store.tenant_id -> staff_member.home_tenant_id, store.store_no -> staff_member.home_store_no",
-                ),
+                "store": rel(M2O, "Store", 140, reverse="staff",
+                             sync="store.tenant_id -> staff_member.home_tenant_id, "
+                                  "store.store_no -> staff_member.home_store_no"),
             },
         },
         tables={
@@ -598,39 +505,24 @@ def test_composite_keys() -> None:
             "shelf": table(
                 ("Shelf",),
                 fks=[
-                    fk(
-                        ("tenant_id", "store_no"),
-                        "store(tenant_id, store_no)",
-                        91,
-                        ondelete="CASCADE",
-                        name="fk_shelf_store",
-                    )
+                    fk(("tenant_id", "store_no"), "store(tenant_id, store_no)", 91,
+                       ondelete="CASCADE", name="fk_shelf_store"),
                 ],
                 checks={"ck_shelf_shelf_no_range": "shelf_no BETWEEN 1 AND 999"},
             ),
             "staff_member": table(
                 ("StaffMember",),
                 fks=[
-                    fk(
-                        ("home_tenant_id", "home_store_no"),
-                        "store(tenant_id, store_no)",
-                        137,
-                        nullable=True,
-                        ondelete="SET NULL",
-                        name="fk_staff_member_home_store",
-                    )
+                    fk(("home_tenant_id", "home_store_no"), "store(tenant_id, store_no)", 137,
+                       nullable=True, ondelete="SET NULL", name="fk_staff_member_home_store"),
                 ],
             ),
             "stock_item": table(
                 ("StockItem",),
                 fks=[
-                    fk(
-                        ("tenant_id", "store_no", "shelf_no"),
-                        "shelf(tenant_id, store_no, shelf_no)",
-                        114,
-                        ondelete="CASCADE",
-                        name="fk_stock_item_shelf",
-                    )
+                    fk(("tenant_id", "store_no", "shelf_no"),
+                       "shelf(tenant_id, store_no, shelf_no)", 114, ondelete="CASCADE",
+                       name="fk_stock_item_shelf"),
                 ],
                 unique={("tenant_id", "store_no", "shelf_no", "sku"): "uq_stock_item_shelf_sku"},
                 checks={"ck_stock_item_quantity_non_negative": "quantity >= 0"},
@@ -648,58 +540,31 @@ def test_fk_cycle() -> None:
         },
         relationships={
             "User": {
-                "addresses": rel(
-                    O2M,
-                    "Address",
-                    32,
-                    reverse="user",
-                    cascade=OWNED,
-                    sync="app_user.id -> address.user_id",
-                ),
-                "current_address": rel(
-                    M2O,
-                    "Address",
-                    33,
-                    reverse="current_for",
-                    post_update=True,
-                    sync="address.id -> app_user.current_address_id",
-                ),
+                "addresses": rel(O2M, "Address", 32, reverse="user", cascade=OWNED,
+                                 sync="app_user.id -> address.user_id"),
+                "current_address": rel(M2O, "Address", 33, reverse="current_for", post_update=True,
+                                       sync="address.id -> app_user.current_address_id"),
             },
             "Address": {
-                "user": rel(
-                    M2O, "User", 45, reverse="addresses", sync="app_user.id -> address.user_id"
-                ),
-                "current_for": rel(
-                    O2M,
-                    "User",
-                    46,
-                    reverse="current_address",
-                    passive_deletes=True,
-                    post_update=True,
-                    uselist=False,
-                    sync="address.id -> app_user.current_address_id",
-                ),
+                "user": rel(M2O, "User", 45, reverse="addresses",
+                            sync="app_user.id -> address.user_id"),
+                "current_for": rel(O2M, "User", 46, reverse="current_address", passive_deletes=True,
+                                   post_update=True, uselist=False,
+                                   sync="address.id -> app_user.current_address_id"),
             },
         },
         tables={
             "app_user": table(
                 ("User",),
                 fks=[
-                    fk(
-                        "current_address_id",
-                        "address(id)",
-                        25,
-                        nullable=True,
-                        ondelete="SET NULL",
-                        unique=True,
-                        use_alter=True,
-                        name="fk_app_user_current_address_id",
-                    )
+                    fk("current_address_id", "address(id)", 25, nullable=True, ondelete="SET NULL",
+                       unique=True, use_alter=True, name="fk_app_user_current_address_id"),
                 ],
                 unique={("current_address_id",): None},
             ),
             "address": table(
-                ("Address",), fks=[fk("user_id", "app_user(id)", 40, name="fk_address_user_id")]
+                ("Address",),
+                fks=[fk("user_id", "app_user(id)", 40, name="fk_address_user_id")],
             ),
         },
     )
@@ -717,72 +582,31 @@ def test_flask_app() -> None:
         },
         relationships={
             "Blog": {
-                "posts": rel(
-                    O2M,
-                    "BlogPost",
-                    38,
-                    reverse="blog",
-                    cascade=OWNED,
-                    sync="blog.id -> blog_post.blog_id",
-                ),
+                "posts": rel(O2M, "BlogPost", 38, reverse="blog", cascade=OWNED,
+                             sync="blog.id -> blog_post.blog_id"),
             },
             "Writer": {
-                "comments": rel(
-                    O2M,
-                    "PostComment",
-                    47,
-                    reverse="author",
-                    passive_deletes=True,
-                    sync="writer.id -> post_comment.author_id",
-                ),
+                "comments": rel(O2M, "PostComment", 47, reverse="author", passive_deletes=True,
+                                sync="writer.id -> post_comment.author_id"),
             },
             "BlogPost": {
                 "blog": rel(M2O, "Blog", 57, reverse="posts", sync="blog.id -> blog_post.blog_id"),
-                "comments": rel(
-                    O2M,
-                    "PostComment",
-                    58,
-                    reverse="post",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    sync="blog_post.id -> post_comment.post_id",
-                ),
-                "labels": rel(
-                    M2M,
-                    "Label",
-                    59,
-                    reverse="posts",
-                    secondary="post_label",
-                    sync="blog_post.id -> post_label.post_id",
-                    secondary_sync="label.id -> post_label.label_id",
-                ),
+                "comments": rel(O2M, "PostComment", 58, reverse="post", cascade=OWNED,
+                                passive_deletes=True, sync="blog_post.id -> post_comment.post_id"),
+                "labels": rel(M2M, "Label", 59, reverse="posts", secondary="post_label",
+                              sync="blog_post.id -> post_label.post_id",
+                              secondary_sync="label.id -> post_label.label_id"),
             },
             "PostComment": {
-                "post": rel(
-                    M2O,
-                    "BlogPost",
-                    69,
-                    reverse="comments",
-                    sync="blog_post.id -> post_comment.post_id",
-                ),
-                "author": rel(
-                    M2O,
-                    "Writer",
-                    70,
-                    reverse="comments",
-                    sync="writer.id -> post_comment.author_id",
-                ),
+                "post": rel(M2O, "BlogPost", 69, reverse="comments",
+                            sync="blog_post.id -> post_comment.post_id"),
+                "author": rel(M2O, "Writer", 70, reverse="comments",
+                              sync="writer.id -> post_comment.author_id"),
             },
             "Label": {
-                "posts": rel(
-                    M2M,
-                    "BlogPost",
-                    79,
-                    reverse="labels",
-                    secondary="post_label",
-                    sync="label.id -> post_label.label_id",
-                    secondary_sync="blog_post.id -> post_label.post_id",
-                ),
+                "posts": rel(M2M, "BlogPost", 79, reverse="labels", secondary="post_label",
+                             sync="label.id -> post_label.label_id",
+                             secondary_sync="blog_post.id -> post_label.post_id"),
             },
         },
         tables={
@@ -809,7 +633,7 @@ def test_flask_app() -> None:
 
 
 def test_imperative() -> None:
-    assert_graph(
+    graph = assert_graph(
         "models/imperative.py",
         models={
             "Warehouse": model("warehouse", 42, imperative=True),
@@ -819,58 +643,24 @@ def test_imperative() -> None:
         },
         relationships={
             "Warehouse": {
-                "bins": rel(
-                    O2M,
-                    "Bin",
-                    91,
-                    reverse="warehouse",
-                    cascade=OWNED,
-                    sync="warehouse.id -> storage_bin.warehouse_id",
-                ),
-                "shipments": rel(
-                    O2M,
-                    "Shipment",
-                    92,
-                    reverse="warehouse",
-                    passive_deletes=True,
-                    sync="warehouse.id -> shipment.warehouse_id",
-                ),
+                "bins": rel(O2M, "Bin", 91, reverse="warehouse", cascade=OWNED,
+                            sync="warehouse.id -> storage_bin.warehouse_id"),
+                "shipments": rel(O2M, "Shipment", 92, reverse="warehouse", passive_deletes=True,
+                                 sync="warehouse.id -> shipment.warehouse_id"),
             },
             "Bin": {
-                "warehouse": rel(
-                    M2O,
-                    "Warehouse",
-                    100,
-                    reverse="bins",
-                    sync="warehouse.id -> storage_bin.warehouse_id",
-                ),
+                "warehouse": rel(M2O, "Warehouse", 100, reverse="bins",
+                                 sync="warehouse.id -> storage_bin.warehouse_id"),
             },
             "Supplier": {
-                "shipments": rel(
-                    O2M,
-                    "Shipment",
-                    70,
-                    reverse="supplier",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    sync="supplier.id -> shipment.supplier_id",
-                ),
+                "shipments": rel(O2M, "Shipment", 70, reverse="supplier", cascade=OWNED,
+                                 passive_deletes=True, sync="supplier.id -> shipment.supplier_id"),
             },
             "Shipment": {
-                "supplier": rel(
-                    M2O,
-                    "Supplier",
-                    83,
-                    reverse="shipments",
-                    sync="supplier.id -> shipment.supplier_id",
-                ),
-                "warehouse": rel(
-                    M2O,
-                    "Warehouse",
-                    84,
-                    reverse="shipments",
-                    sync="warehouse.id -> shipment.warehouse_id",
-                ),
+                "supplier": rel(M2O, "Supplier", 83, reverse="shipments",
+                                sync="supplier.id -> shipment.supplier_id"),
+                "warehouse": rel(M2O, "Warehouse", 84, reverse="shipments",
+                                 sync="warehouse.id -> shipment.warehouse_id"),
             },
         },
         tables={
@@ -891,230 +681,101 @@ def test_imperative() -> None:
             ),
         },
     )
+    # No attribute line in a class body: columns point at ``Column("name", ...)`` in ``Table()``.
+    assert [where(graph.model(m).column(c).location) for m, c in
+            [("Warehouse", "code"), ("Bin", "capacity"), ("Supplier", "name")]] == [
+        "models/imperative.py:27", "models/imperative.py:37", "models/imperative.py:62"]
 
 
 def test_inheritance() -> None:
-    assert_graph(
+    graph = assert_graph(
         "models/inheritance.py",
         models={
             "Department": model("department", 32),
-            "Employee": model(
-                "staff",
-                41,
-                polymorphic_on="type",
-                identity="employee",
-                subclasses=("Engineer", "Manager"),
-            ),
-            "Engineer": model(
-                "engineer",
-                54,
-                tables=("staff", "engineer"),
-                inheritance=JOINED,
-                inherits="Employee",
-                polymorphic_on="type",
-                identity="engineer",
-            ),
-            "Manager": model(
-                "manager",
-                65,
-                tables=("staff", "manager"),
-                inheritance=JOINED,
-                inherits="Employee",
-                polymorphic_on="type",
-                identity="manager",
-            ),
+            "Employee": model("staff", 41, polymorphic_on="type", identity="employee",
+                              subclasses=("Engineer", "Manager")),
+            "Engineer": model("engineer", 54, tables=("staff", "engineer"), inheritance=JOINED,
+                              inherits="Employee", polymorphic_on="type", identity="engineer"),
+            "Manager": model("manager", 65, tables=("staff", "manager"), inheritance=JOINED,
+                             inherits="Employee", polymorphic_on="type", identity="manager"),
             "Project": model("project", 75),
             "Depot": model("depot", 88),
             "Hauler": model("hauler", 97),
-            "Vehicle": model(
-                "vehicle",
-                106,
-                polymorphic_on="kind",
-                identity="vehicle",
-                subclasses=("Car", "Truck"),
-            ),
-            "Car": model(
-                "vehicle",
-                121,
-                inheritance=SINGLE,
-                inherits="Vehicle",
-                polymorphic_on="kind",
-                identity="car",
-            ),
-            "Truck": model(
-                "vehicle",
-                127,
-                inheritance=SINGLE,
-                inherits="Vehicle",
-                polymorphic_on="kind",
-                identity="truck",
-            ),
+            "Vehicle": model("vehicle", 106, polymorphic_on="kind", identity="vehicle",
+                             subclasses=("Car", "Truck")),
+            "Car": model("vehicle", 121, inheritance=SINGLE, inherits="Vehicle",
+                         polymorphic_on="kind", identity="car"),
+            "Truck": model("vehicle", 127, inheritance=SINGLE, inherits="Vehicle",
+                           polymorphic_on="kind", identity="truck"),
             "Customer": model("customer", 139),
-            "Payment": model(
-                "payment",
-                149,
-                polymorphic_on="pjoin.type",
-                identity="payment",
-                subclasses=("CardPayment", "BankTransfer"),
-            ),
-            "CardPayment": model(
-                "card_payment",
-                159,
-                inheritance=CONCRETE,
-                inherits="Payment",
-                polymorphic_on="pjoin.type",
-                identity="card",
-            ),
-            "BankTransfer": model(
-                "bank_transfer",
-                173,
-                inheritance=CONCRETE,
-                inherits="Payment",
-                polymorphic_on="pjoin.type",
-                identity="bank",
-            ),
+            "Payment": model("payment", 149, polymorphic_on="pjoin.type", identity="payment",
+                             subclasses=("CardPayment", "BankTransfer")),
+            "CardPayment": model("card_payment", 159, inheritance=CONCRETE, inherits="Payment",
+                                 polymorphic_on="pjoin.type", identity="card"),
+            "BankTransfer": model("bank_transfer", 173, inheritance=CONCRETE, inherits="Payment",
+                                  polymorphic_on="pjoin.type", identity="bank"),
         },
         relationships={
             "Department": {
-                "employees": rel(
-                    O2M,
-                    "Employee",
-                    38,
-                    reverse="department",
-                    passive_deletes=True,
-                    sync="department.id -> staff.department_id",
-                ),
+                "employees": rel(O2M, "Employee", 38, reverse="department", passive_deletes=True,
+                                 sync="department.id -> staff.department_id"),
             },
             "Employee": {
-                "department": rel(
-                    M2O,
-                    "Department",
-                    49,
-                    reverse="employees",
-                    sync="department.id -> staff.department_id",
-                ),
+                "department": rel(M2O, "Department", 49, reverse="employees",
+                                  sync="department.id -> staff.department_id"),
             },
             "Engineer": {
-                "led_projects": rel(
-                    O2M,
-                    "Project",
-                    60,
-                    reverse="lead",
-                    passive_deletes=True,
-                    sync="engineer.id -> project.lead_id",
-                ),
-                "department": rel(
-                    M2O,
-                    "Department",
-                    49,
-                    reverse="employees",
-                    declared_on="Employee",
-                    sync="department.id -> staff.department_id",
-                ),
+                "led_projects": rel(O2M, "Project", 60, reverse="lead", passive_deletes=True,
+                                    sync="engineer.id -> project.lead_id"),
+                "department": rel(M2O, "Department", 49, reverse="employees",
+                                  declared_on="Employee",
+                                  sync="department.id -> staff.department_id"),
             },
             "Manager": {
-                "department": rel(
-                    M2O,
-                    "Department",
-                    49,
-                    reverse="employees",
-                    declared_on="Employee",
-                    sync="department.id -> staff.department_id",
-                ),
+                "department": rel(M2O, "Department", 49, reverse="employees",
+                                  declared_on="Employee",
+                                  sync="department.id -> staff.department_id"),
             },
             "Project": {
-                "lead": rel(
-                    M2O,
-                    "Engineer",
-                    82,
-                    reverse="led_projects",
-                    sync="engineer.id -> project.lead_id",
-                ),
+                "lead": rel(M2O, "Engineer", 82, reverse="led_projects",
+                            sync="engineer.id -> project.lead_id"),
             },
             "Depot": {
-                "vehicles": rel(
-                    O2M,
-                    "Vehicle",
-                    94,
-                    reverse="depot",
-                    cascade=OWNED,
-                    sync="depot.id -> vehicle.depot_id",
-                ),
+                "vehicles": rel(O2M, "Vehicle", 94, reverse="depot", cascade=OWNED,
+                                sync="depot.id -> vehicle.depot_id"),
             },
             "Hauler": {
-                "trucks": rel(
-                    O2M,
-                    "Truck",
-                    103,
-                    reverse="hauler",
-                    passive_deletes=True,
-                    sync="hauler.id -> vehicle.hauler_id",
-                ),
+                "trucks": rel(O2M, "Truck", 103, reverse="hauler", passive_deletes=True,
+                              sync="hauler.id -> vehicle.hauler_id"),
             },
             "Vehicle": {
-                "depot": rel(
-                    M2O, "Depot", 116, reverse="vehicles", sync="depot.id -> vehicle.depot_id"
-                ),
+                "depot": rel(M2O, "Depot", 116, reverse="vehicles",
+                             sync="depot.id -> vehicle.depot_id"),
             },
             "Car": {
-                "depot": rel(
-                    M2O,
-                    "Depot",
-                    116,
-                    reverse="vehicles",
-                    declared_on="Vehicle",
-                    sync="depot.id -> vehicle.depot_id",
-                ),
+                "depot": rel(M2O, "Depot", 116, reverse="vehicles", declared_on="Vehicle",
+                             sync="depot.id -> vehicle.depot_id"),
             },
             "Truck": {
-                "hauler": rel(
-                    M2O, "Hauler", 131, reverse="trucks", sync="hauler.id -> vehicle.hauler_id"
-                ),
-                "depot": rel(
-                    M2O,
-                    "Depot",
-                    116,
-                    reverse="vehicles",
-                    declared_on="Vehicle",
-                    sync="depot.id -> vehicle.depot_id",
-                ),
+                "hauler": rel(M2O, "Hauler", 131, reverse="trucks",
+                              sync="hauler.id -> vehicle.hauler_id"),
+                "depot": rel(M2O, "Depot", 116, reverse="vehicles", declared_on="Vehicle",
+                             sync="depot.id -> vehicle.depot_id"),
             },
             "Customer": {
-                "card_payments": rel(
-                    O2M,
-                    "CardPayment",
-                    145,
-                    reverse="customer",
-                    cascade=OWNED,
-                    sync="customer.id -> card_payment.customer_id",
-                ),
-                "bank_transfers": rel(
-                    O2M,
-                    "BankTransfer",
-                    146,
-                    reverse="customer",
-                    cascade=OWNED,
-                    sync="customer.id -> bank_transfer.customer_id",
-                ),
+                "card_payments": rel(O2M, "CardPayment", 145, reverse="customer", cascade=OWNED,
+                                     sync="customer.id -> card_payment.customer_id"),
+                "bank_transfers": rel(O2M, "BankTransfer", 146, reverse="customer", cascade=OWNED,
+                                      sync="customer.id -> bank_transfer.customer_id"),
             },
             "Payment": {},
             "CardPayment": {
-                "customer": rel(
-                    M2O,
-                    "Customer",
-                    168,
-                    reverse="card_payments",
-                    sync="customer.id -> card_payment.customer_id",
-                ),
+                "customer": rel(M2O, "Customer", 168, reverse="card_payments",
+                                sync="customer.id -> card_payment.customer_id"),
             },
             "BankTransfer": {
-                "customer": rel(
-                    M2O,
-                    "Customer",
-                    182,
-                    reverse="bank_transfers",
-                    sync="customer.id -> bank_transfer.customer_id",
-                ),
+                "customer": rel(M2O, "Customer", 182, reverse="bank_transfers",
+                                sync="customer.id -> bank_transfer.customer_id"),
             },
         },
         tables={
@@ -1139,7 +800,8 @@ def test_inheritance() -> None:
             "card_payment": table(("CardPayment",), fks=[fk("customer_id", "customer(id)", 166)]),
             "bank_transfer": table(("BankTransfer",), fks=[fk("customer_id", "customer(id)", 180)]),
             "engineer": table(
-                ("Engineer",), fks=[fk("id", "staff(id)", 57, ondelete="CASCADE", unique=True)]
+                ("Engineer",),
+                fks=[fk("id", "staff(id)", 57, ondelete="CASCADE", unique=True)],
             ),
             "manager": table(
                 ("Manager",),
@@ -1153,6 +815,9 @@ def test_inheritance() -> None:
             ),
         },
     )
+    # A column a single-table subclass adds to its parent's table is written in the subclass.
+    assert where(graph.table("vehicle").column("hauler_id").location) == "models/inheritance.py:129"
+    assert where(graph.model("Truck").column("hauler_id").location) == "models/inheritance.py:129"
 
 
 def test_many_to_many() -> None:
@@ -1167,64 +832,29 @@ def test_many_to_many() -> None:
         },
         relationships={
             "Student": {
-                "courses": rel(
-                    M2M,
-                    "Course",
-                    47,
-                    reverse="students",
-                    secondary="enrollment",
-                    sync="student.id -> enrollment.student_id",
-                    secondary_sync="course.id -> enrollment.course_id",
-                ),
+                "courses": rel(M2M, "Course", 47, reverse="students", secondary="enrollment",
+                               sync="student.id -> enrollment.student_id",
+                               secondary_sync="course.id -> enrollment.course_id"),
             },
             "Course": {
-                "students": rel(
-                    M2M,
-                    "Student",
-                    57,
-                    reverse="courses",
-                    secondary="enrollment",
-                    passive_deletes=True,
-                    sync="course.id -> enrollment.course_id",
-                    secondary_sync="student.id -> enrollment.student_id",
-                ),
+                "students": rel(M2M, "Student", 57, reverse="courses", secondary="enrollment",
+                                passive_deletes=True, sync="course.id -> enrollment.course_id",
+                                secondary_sync="student.id -> enrollment.student_id"),
             },
             "Order": {
-                "lines": rel(
-                    O2M,
-                    "OrderLine",
-                    67,
-                    reverse="order",
-                    cascade=OWNED,
-                    sync="purchase_order.id -> order_line.order_id",
-                ),
+                "lines": rel(O2M, "OrderLine", 67, reverse="order", cascade=OWNED,
+                             sync="purchase_order.id -> order_line.order_id"),
             },
             "Product": {
-                "order_lines": rel(
-                    O2M,
-                    "OrderLine",
-                    80,
-                    reverse="product",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    sync="product.id -> order_line.product_id",
-                ),
+                "order_lines": rel(O2M, "OrderLine", 80, reverse="product", cascade=OWNED,
+                                   passive_deletes=True,
+                                   sync="product.id -> order_line.product_id"),
             },
             "OrderLine": {
-                "order": rel(
-                    M2O,
-                    "Order",
-                    92,
-                    reverse="lines",
-                    sync="purchase_order.id -> order_line.order_id",
-                ),
-                "product": rel(
-                    M2O,
-                    "Product",
-                    93,
-                    reverse="order_lines",
-                    sync="product.id -> order_line.product_id",
-                ),
+                "order": rel(M2O, "Order", 92, reverse="lines",
+                             sync="purchase_order.id -> order_line.order_id"),
+                "product": rel(M2O, "Product", 93, reverse="order_lines",
+                               sync="product.id -> order_line.product_id"),
             },
         },
         tables={
@@ -1262,53 +892,25 @@ def test_one_to_one() -> None:
         },
         relationships={
             "Image": {
-                "owner": rel(
-                    O2M,
-                    "User",
-                    34,
-                    reverse="avatar",
-                    passive_deletes=True,
-                    uselist=False,
-                    sync="image.id -> user_account.avatar_id",
-                ),
+                "owner": rel(O2M, "User", 34, reverse="avatar", passive_deletes=True, uselist=False,
+                             sync="image.id -> user_account.avatar_id"),
             },
             "User": {
-                "profile": rel(
-                    O2M,
-                    "Profile",
-                    45,
-                    reverse="user",
-                    cascade=OWNED,
-                    uselist=False,
-                    sync="user_account.id -> profile.user_id",
-                ),
-                "avatar": rel(
-                    M2O, "Image", 46, reverse="owner", sync="image.id -> user_account.avatar_id"
-                ),
-                "settings": rel(
-                    O2M,
-                    "UserSettings",
-                    47,
-                    reverse="user",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    uselist=False,
-                    sync="user_account.id -> user_settings.user_id",
-                ),
+                "profile": rel(O2M, "Profile", 45, reverse="user", cascade=OWNED, uselist=False,
+                               sync="user_account.id -> profile.user_id"),
+                "avatar": rel(M2O, "Image", 46, reverse="owner",
+                              sync="image.id -> user_account.avatar_id"),
+                "settings": rel(O2M, "UserSettings", 47, reverse="user", cascade=OWNED,
+                                passive_deletes=True, uselist=False,
+                                sync="user_account.id -> user_settings.user_id"),
             },
             "Profile": {
-                "user": rel(
-                    M2O, "User", 58, reverse="profile", sync="user_account.id -> profile.user_id"
-                ),
+                "user": rel(M2O, "User", 58, reverse="profile",
+                            sync="user_account.id -> profile.user_id"),
             },
             "UserSettings": {
-                "user": rel(
-                    M2O,
-                    "User",
-                    68,
-                    reverse="settings",
-                    sync="user_account.id -> user_settings.user_id",
-                ),
+                "user": rel(M2O, "User", 68, reverse="settings",
+                            sync="user_account.id -> user_settings.user_id"),
             },
         },
         tables={
@@ -1316,14 +918,8 @@ def test_one_to_one() -> None:
             "user_account": table(
                 ("User",),
                 fks=[
-                    fk(
-                        "avatar_id",
-                        "image(id)",
-                        42,
-                        nullable=True,
-                        ondelete="SET NULL",
-                        unique=True,
-                    )
+                    fk("avatar_id", "image(id)", 42, nullable=True, ondelete="SET NULL",
+                       unique=True),
                 ],
                 unique={("avatar_id",): None, ("username",): None},
             ),
@@ -1350,66 +946,26 @@ def test_self_referential() -> None:
         },
         relationships={
             "Category": {
-                "parent": rel(
-                    M2O,
-                    "Category",
-                    35,
-                    reverse="children",
-                    self_referential=True,
-                    sync="category.id -> category.parent_id",
-                ),
-                "children": rel(
-                    O2M,
-                    "Category",
-                    36,
-                    reverse="parent",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    self_referential=True,
-                    sync="category.id -> category.parent_id",
-                ),
+                "parent": rel(M2O, "Category", 35, reverse="children", self_referential=True,
+                              sync="category.id -> category.parent_id"),
+                "children": rel(O2M, "Category", 36, reverse="parent", cascade=OWNED,
+                                passive_deletes=True, self_referential=True,
+                                sync="category.id -> category.parent_id"),
             },
             "Employee": {
-                "reports": rel(
-                    O2M,
-                    "Employee",
-                    47,
-                    reverse="manager",
-                    backref="manager",
-                    passive_deletes=True,
-                    self_referential=True,
-                    sync="employee.id -> employee.manager_id",
-                ),
-                "manager": rel(
-                    M2O,
-                    "Employee",
-                    47,
-                    reverse="reports",
-                    self_referential=True,
-                    sync="employee.id -> employee.manager_id",
-                ),
+                "reports": rel(O2M, "Employee", 47, reverse="manager", backref="manager",
+                               passive_deletes=True, self_referential=True,
+                               sync="employee.id -> employee.manager_id"),
+                "manager": rel(M2O, "Employee", 47, reverse="reports", self_referential=True,
+                               sync="employee.id -> employee.manager_id"),
             },
             "Person": {
-                "following": rel(
-                    M2M,
-                    "Person",
-                    65,
-                    reverse="followers",
-                    secondary="follow",
-                    self_referential=True,
-                    sync="person.id -> follow.follower_id",
-                    secondary_sync="person.id -> follow.followed_id",
-                ),
-                "followers": rel(
-                    M2M,
-                    "Person",
-                    66,
-                    reverse="following",
-                    secondary="follow",
-                    self_referential=True,
-                    sync="person.id -> follow.followed_id",
-                    secondary_sync="person.id -> follow.follower_id",
-                ),
+                "following": rel(M2M, "Person", 65, reverse="followers", secondary="follow",
+                                 self_referential=True, sync="person.id -> follow.follower_id",
+                                 secondary_sync="person.id -> follow.followed_id"),
+                "followers": rel(M2M, "Person", 66, reverse="following", secondary="follow",
+                                 self_referential=True, sync="person.id -> follow.followed_id",
+                                 secondary_sync="person.id -> follow.follower_id"),
             },
         },
         tables={
@@ -1448,57 +1004,33 @@ def test_sqlmodel_app() -> None:
         relationships={
             "HeroMissionLink": {},
             "Team": {
-                "heroes": rel(
-                    O2M,
-                    "Hero",
-                    35,
-                    reverse="team",
-                    passive_deletes=True,
-                    sync="team.id -> hero.team_id",
-                ),
+                "heroes": rel(O2M, "Hero", 35, reverse="team", passive_deletes=True,
+                              sync="team.id -> hero.team_id"),
             },
             "Mission": {
-                "heroes": rel(
-                    M2M,
-                    "Hero",
-                    45,
-                    reverse="missions",
-                    secondary="hero_mission_link",
-                    sync="mission.id -> hero_mission_link.mission_id",
-                    secondary_sync="hero.id -> hero_mission_link.hero_id",
-                ),
+                "heroes": rel(M2M, "Hero", 45, reverse="missions", secondary="hero_mission_link",
+                              sync="mission.id -> hero_mission_link.mission_id",
+                              secondary_sync="hero.id -> hero_mission_link.hero_id"),
             },
             "Hero": {
                 "team": rel(M2O, "Team", 57, reverse="heroes", sync="team.id -> hero.team_id"),
-                "missions": rel(
-                    M2M,
-                    "Mission",
-                    58,
-                    reverse="heroes",
-                    secondary="hero_mission_link",
-                    sync="hero.id -> hero_mission_link.hero_id",
-                    secondary_sync="mission.id -> hero_mission_link.mission_id",
-                ),
-                "sidekicks": rel(
-                    O2M,
-                    "Sidekick",
-                    59,
-                    reverse="hero",
-                    cascade=OWNED,
-                    sync="hero.id -> sidekick.hero_id",
-                ),
+                "missions": rel(M2M, "Mission", 58, reverse="heroes", secondary="hero_mission_link",
+                                sync="hero.id -> hero_mission_link.hero_id",
+                                secondary_sync="mission.id -> hero_mission_link.mission_id"),
+                "sidekicks": rel(O2M, "Sidekick", 59, reverse="hero", cascade=OWNED,
+                                 sync="hero.id -> sidekick.hero_id"),
             },
             "Sidekick": {
-                "hero": rel(
-                    M2O, "Hero", 69, reverse="sidekicks", sync="hero.id -> sidekick.hero_id"
-                ),
+                "hero": rel(M2O, "Hero", 69, reverse="sidekicks",
+                            sync="hero.id -> sidekick.hero_id"),
             },
         },
         tables={
             "team": table(("Team",), unique={("name",): None}),
             "mission": table(("Mission",), unique={("code_name",): None}),
             "hero": table(
-                ("Hero",), fks=[fk("team_id", "team(id)", 55, nullable=True, ondelete="SET NULL")]
+                ("Hero",),
+                fks=[fk("team_id", "team(id)", 55, nullable=True, ondelete="SET NULL")],
             ),
             "hero_mission_link": table(
                 ("HeroMissionLink",),
@@ -1508,7 +1040,8 @@ def test_sqlmodel_app() -> None:
                 ],
             ),
             "sidekick": table(
-                ("Sidekick",), fks=[fk("hero_id", "hero(id)", 67, ondelete="CASCADE")]
+                ("Sidekick",),
+                fks=[fk("hero_id", "hero(id)", 67, ondelete="CASCADE")],
             ),
         },
     )
@@ -1553,7 +1086,8 @@ def test_types_zoo() -> None:
                 checks={
                     "ck_reservation_guests_range": "guests BETWEEN 1 AND 12",
                     "ck_reservation_ends_after_starts": "ends_at > starts_at",
-                    "ck_reservation_status_allowed": "status IN ('tentative', 'confirmed', 'cancelled')",
+                    "ck_reservation_status_allowed":
+                        "status IN ('tentative', 'confirmed', 'cancelled')",
                 },
             ),
         },
@@ -1569,19 +1103,12 @@ def test_utils_types() -> None:
         },
         relationships={
             "Account": {
-                "contacts": rel(
-                    O2M,
-                    "Contact",
-                    67,
-                    reverse="account",
-                    cascade=OWNED,
-                    sync="account.id -> contact.account_id",
-                ),
+                "contacts": rel(O2M, "Contact", 67, reverse="account", cascade=OWNED,
+                                sync="account.id -> contact.account_id"),
             },
             "Contact": {
-                "account": rel(
-                    M2O, "Account", 87, reverse="contacts", sync="account.id -> contact.account_id"
-                ),
+                "account": rel(M2O, "Account", 87, reverse="contacts",
+                               sync="account.id -> contact.account_id"),
             },
         },
         tables={
@@ -1607,75 +1134,31 @@ def test_with_schema() -> None:
         },
         relationships={
             "BillingAccount": {
-                "invoices": rel(
-                    O2M,
-                    "Invoice",
-                    61,
-                    reverse="account",
-                    cascade=OWNED,
-                    sync="billing.account.id -> billing.invoice.account_id",
-                ),
+                "invoices": rel(O2M, "Invoice", 61, reverse="account", cascade=OWNED,
+                                sync="billing.account.id -> billing.invoice.account_id"),
             },
             "TaxRate": {
-                "lines": rel(
-                    O2M,
-                    "InvoiceLine",
-                    75,
-                    reverse="tax_rate",
-                    passive_deletes=True,
-                    sync="billing.tax_rate.id -> billing.invoice_line.tax_rate_id",
-                ),
+                "lines": rel(O2M, "InvoiceLine", 75, reverse="tax_rate", passive_deletes=True,
+                             sync="billing.tax_rate.id -> billing.invoice_line.tax_rate_id"),
             },
             "Invoice": {
-                "account": rel(
-                    M2O,
-                    "BillingAccount",
-                    88,
-                    reverse="invoices",
-                    sync="billing.account.id -> billing.invoice.account_id",
-                ),
-                "lines": rel(
-                    O2M,
-                    "InvoiceLine",
-                    89,
-                    reverse="invoice",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    sync="billing.invoice.id -> billing.invoice_line.invoice_id",
-                ),
-                "reminders": rel(
-                    O2M,
-                    "PaymentReminder",
-                    90,
-                    reverse="invoice",
-                    cascade=OWNED,
-                    sync="billing.invoice.id -> reminder.invoice_id",
-                ),
+                "account": rel(M2O, "BillingAccount", 88, reverse="invoices",
+                               sync="billing.account.id -> billing.invoice.account_id"),
+                "lines": rel(O2M, "InvoiceLine", 89, reverse="invoice", cascade=OWNED,
+                             passive_deletes=True,
+                             sync="billing.invoice.id -> billing.invoice_line.invoice_id"),
+                "reminders": rel(O2M, "PaymentReminder", 90, reverse="invoice", cascade=OWNED,
+                                 sync="billing.invoice.id -> reminder.invoice_id"),
             },
             "InvoiceLine": {
-                "invoice": rel(
-                    M2O,
-                    "Invoice",
-                    109,
-                    reverse="lines",
-                    sync="billing.invoice.id -> billing.invoice_line.invoice_id",
-                ),
-                "tax_rate": rel(
-                    M2O,
-                    "TaxRate",
-                    110,
-                    reverse="lines",
-                    sync="billing.tax_rate.id -> billing.invoice_line.tax_rate_id",
-                ),
+                "invoice": rel(M2O, "Invoice", 109, reverse="lines",
+                               sync="billing.invoice.id -> billing.invoice_line.invoice_id"),
+                "tax_rate": rel(M2O, "TaxRate", 110, reverse="lines",
+                                sync="billing.tax_rate.id -> billing.invoice_line.tax_rate_id"),
             },
             "PaymentReminder": {
-                "invoice": rel(
-                    M2O,
-                    "Invoice",
-                    121,
-                    reverse="reminders",
-                    sync="billing.invoice.id -> reminder.invoice_id",
-                ),
+                "invoice": rel(M2O, "Invoice", 121, reverse="reminders",
+                               sync="billing.invoice.id -> reminder.invoice_id"),
             },
         },
         tables={
@@ -1695,13 +1178,8 @@ def test_with_schema() -> None:
                 ("InvoiceLine",),
                 fks=[
                     fk("invoice_id", "billing.invoice(id)", 102, ondelete="CASCADE"),
-                    fk(
-                        "tax_rate_id",
-                        "billing.tax_rate(id)",
-                        103,
-                        nullable=True,
-                        ondelete="SET NULL",
-                    ),
+                    fk("tax_rate_id", "billing.tax_rate(id)", 103, nullable=True,
+                       ondelete="SET NULL"),
                 ],
                 unique={("invoice_id", "position"): "uq_invoice_line_invoice_id_position"},
                 checks={"ck_invoice_line_quantity_positive": "quantity > 0"},
@@ -1709,6 +1187,49 @@ def test_with_schema() -> None:
             "reminder": table(
                 ("PaymentReminder",),
                 fks=[fk("invoice_id", "billing.invoice(id)", 117, ondelete="CASCADE")],
+            ),
+        },
+    )
+
+
+def test_shared_backref_names() -> None:
+    """Each backref points at the relationship() that created it, not the first of its name.
+
+    Found on Airflow, where ``SerializedDagModel.dag_runs`` and ``.dag_model`` both create a
+    backref called ``serialized_dag`` (on ``DagRun`` and on ``DagModel``).
+    """
+    assert_graph(
+        "models/shared_backref_names.py",
+        models={
+            "Album": model("album", 20),
+            "Camera": model("camera", 27),
+            "Photo": model("photo", 34),
+        },
+        relationships={
+            "Album": {
+                "photos": rel(O2M, "Photo", 42, reverse="album", cascade=OWNED,
+                              sync="album.id -> photo.album_id"),
+            },
+            "Camera": {
+                "photos": rel(O2M, "Photo", 43, reverse="camera", passive_deletes=True,
+                              sync="camera.id -> photo.camera_id"),
+            },
+            "Photo": {
+                "album": rel(M2O, "Album", 42, reverse="photos", backref="photos",
+                             sync="album.id -> photo.album_id"),
+                "camera": rel(M2O, "Camera", 43, reverse="photos", backref="photos",
+                              sync="camera.id -> photo.camera_id"),
+            },
+        },
+        tables={
+            "album": table(("Album",)),
+            "camera": table(("Camera",), unique={("model_name",): None}),
+            "photo": table(
+                ("Photo",),
+                fks=[
+                    fk("album_id", "album(id)", 38),
+                    fk("camera_id", "camera(id)", 39, nullable=True, ondelete="SET NULL"),
+                ],
             ),
         },
     )
@@ -1726,58 +1247,26 @@ def test_shopapp_package() -> None:
         },
         relationships={
             "Category": {
-                "products": rel(
-                    O2M,
-                    "Product",
-                    "catalog.py:28",
-                    reverse="category",
-                    passive_deletes=True,
-                    sync="shop_category.id -> shop_product.category_id",
-                ),
+                "products": rel(O2M, "Product", "catalog.py:28", reverse="category",
+                                passive_deletes=True,
+                                sync="shop_category.id -> shop_product.category_id"),
             },
             "Product": {
-                "category": rel(
-                    M2O,
-                    "Category",
-                    "catalog.py:43",
-                    reverse="products",
-                    sync="shop_category.id -> shop_product.category_id",
-                ),
-                "order_items": rel(
-                    O2M,
-                    "OrderItem",
-                    "catalog.py:44",
-                    reverse="product",
-                    cascade=OWNED,
-                    passive_deletes=True,
-                    sync="shop_product.id -> shop_order_item.product_id",
-                ),
+                "category": rel(M2O, "Category", "catalog.py:43", reverse="products",
+                                sync="shop_category.id -> shop_product.category_id"),
+                "order_items": rel(O2M, "OrderItem", "catalog.py:44", reverse="product",
+                                   cascade=OWNED, passive_deletes=True,
+                                   sync="shop_product.id -> shop_order_item.product_id"),
             },
             "Order": {
-                "items": rel(
-                    O2M,
-                    "OrderItem",
-                    "orders.py:23",
-                    reverse="order",
-                    cascade=OWNED,
-                    sync="shop_order.id -> shop_order_item.order_id",
-                ),
+                "items": rel(O2M, "OrderItem", "orders.py:23", reverse="order", cascade=OWNED,
+                             sync="shop_order.id -> shop_order_item.order_id"),
             },
             "OrderItem": {
-                "order": rel(
-                    M2O,
-                    "Order",
-                    "orders.py:42",
-                    reverse="items",
-                    sync="shop_order.id -> shop_order_item.order_id",
-                ),
-                "product": rel(
-                    M2O,
-                    "Product",
-                    "orders.py:43",
-                    reverse="order_items",
-                    sync="shop_product.id -> shop_order_item.product_id",
-                ),
+                "order": rel(M2O, "Order", "orders.py:42", reverse="items",
+                             sync="shop_order.id -> shop_order_item.order_id"),
+                "product": rel(M2O, "Product", "orders.py:43", reverse="order_items",
+                               sync="shop_product.id -> shop_order_item.product_id"),
             },
         },
         tables={
@@ -1786,13 +1275,8 @@ def test_shopapp_package() -> None:
             "shop_product": table(
                 ("Product",),
                 fks=[
-                    fk(
-                        "category_id",
-                        "shop_category(id)",
-                        "catalog.py:39",
-                        nullable=True,
-                        ondelete="SET NULL",
-                    )
+                    fk("category_id", "shop_category(id)", "catalog.py:39", nullable=True,
+                       ondelete="SET NULL"),
                 ],
                 unique={("sku",): None},
                 checks={"ck_shop_product_price_non_negative": "price >= 0"},
@@ -1808,3 +1292,729 @@ def test_shopapp_package() -> None:
             ),
         },
     )
+
+
+
+# fmt: on
+
+
+#: ``WorkspaceScopedMixin`` models of agent_platform.py: model -> (table, its collection on
+#: ``Workspace``, the line of that collection). The mixin declares ``workspace_id`` (line 220)
+#: and ``workspace`` (line 224) once for all of them.
+AGENT_PLATFORM_SCOPED = {
+    "Team": ("team", "teams", 320),
+    "Agent": ("agent", "agents", 321),
+    "AgentVersion": ("agent_version", "agent_versions", 322),
+    "AgentExecution": ("agent_execution", "agent_executions", 323),
+    "ExecutionFeedback": ("execution_feedback", "execution_feedback", 324),
+    "Tool": ("tool", "tools", 325),
+    "Tag": ("tag", "tags", 326),
+    "Workflow": ("workflow", "workflows", 327),
+    "WorkflowExecution": ("workflow_execution", "workflow_executions", 328),
+    "WorkflowStep": ("workflow_step", "workflow_steps", 329),
+    "Episode": ("episode", "episodes", 330),
+    "EpisodeSegment": ("episode_segment", "episode_segments", 331),
+    "ApiKey": ("api_key", "api_keys", 332),
+    "AuditLogEntry": ("audit_log_entry", "audit_log_entries", 333),
+}
+
+
+def add_workspace_scoping(relationships: dict[str, Any], tables: dict[str, Any]) -> None:
+    """The mixin's ``workspace_id`` FK and ``workspace`` pair, for every scoped model."""
+    for name, (table_name, collection, line) in AGENT_PLATFORM_SCOPED.items():
+        sync = f"workspace.id -> {table_name}.workspace_id"
+        relationships["Workspace"][collection] = rel(
+            O2M, name, line, reverse="workspace", cascade=OWNED, passive_deletes=True, sync=sync
+        )
+        relationships[name]["workspace"] = rel(M2O, "Workspace", 224, reverse=collection, sync=sync)
+        tables[table_name]["fks"].append(
+            fk("workspace_id", "workspace(id)", 220, ondelete="CASCADE")
+        )
+    for subclass in ("HttpTool", "PythonTool"):  # joined-table subclasses inherit Tool.workspace
+        relationships[subclass]["workspace"] = rel(
+            M2O,
+            "Workspace",
+            224,
+            reverse="tools",
+            declared_on="Tool",
+            sync="workspace.id -> tool.workspace_id",
+        )
+
+
+def name_fks_by_convention(tables: dict[str, Any]) -> None:
+    """agent_platform.py's naming convention: ``fk_<table>_<columns>_<referred table>``."""
+    for table_name, facts in tables.items():
+        for spec in facts["fks"]:
+            referred = spec["target"].partition("(")[0]
+            spec["name"] = f"fk_{table_name}_{'_'.join(spec['columns'])}_{referred}"
+
+
+# fmt: off
+
+
+def test_agent_platform() -> None:
+    models = {
+        "User": model("user_account", 260),
+        "Workspace": model("workspace", 301),
+        "WorkspaceMembership": model("workspace_membership", 345,
+                                     pk=("workspace_id", "user_id")),
+        "Team": model("team", 372),
+        "Agent": model("agent", 394),
+        "AgentVersion": model("agent_version", 448),
+        "AgentConfig": model("agent_config", 478),
+        "Tool": model("tool", 509, polymorphic_on="kind", identity="tool",
+                      subclasses=("HttpTool", "PythonTool")),
+        "HttpTool": model("http_tool", 533, tables=("tool", "http_tool"), inheritance=JOINED,
+                          inherits="Tool", polymorphic_on="kind", identity="http"),
+        "PythonTool": model("python_tool", 548, tables=("tool", "python_tool"),
+                            inheritance=JOINED, inherits="Tool", polymorphic_on="kind",
+                            identity="python"),
+        "AgentTool": model("agent_tool", 562, pk=("agent_id", "tool_id")),
+        "Tag": model("tag", 586),
+        "AgentExecution": model("agent_execution", 612),
+        "ExecutionFeedback": model("execution_feedback", 668),
+        "Workflow": model("workflow", 700),
+        "WorkflowExecution": model("workflow_execution", 726),
+        "WorkflowStep": model("workflow_step", 759),
+        "Episode": model("episode", 808),
+        "EpisodeSegment": model("episode_segment", 844),
+        "ApiKey": model("api_key", 884),
+        "AuditLogEntry": model("audit_log_entry", 916),
+    }
+    relationships = {
+        "User": {
+            "memberships": rel(O2M, "WorkspaceMembership", 280, reverse="user", cascade=OWNED,
+                               passive_deletes=True,
+                               sync="user_account.id -> workspace_membership.user_id"),
+            "invitations_sent": rel(O2M, "WorkspaceMembership", 281, reverse="invited_by",
+                                    passive_deletes=True,
+                                    sync="user_account.id -> workspace_membership.invited_by_id"),
+            "owned_workspaces": rel(O2M, "Workspace", 282, reverse="owner",
+                                    passive_deletes=True,
+                                    sync="user_account.id -> workspace.owner_id"),
+            "teams": rel(M2M, "Team", 283, reverse="members", secondary="team_member",
+                         sync="user_account.id -> team_member.user_id",
+                         secondary_sync="team.id -> team_member.team_id"),
+            "created_agents": rel(O2M, "Agent", 284, reverse="created_by", passive_deletes=True,
+                                  sync="user_account.id -> agent.created_by_id"),
+            "triggered_agent_executions": rel(
+                O2M, "AgentExecution", 285, reverse="triggered_by", passive_deletes=True,
+                sync="user_account.id -> agent_execution.triggered_by_id"),
+            "triggered_workflow_executions": rel(
+                O2M, "WorkflowExecution", 286, reverse="triggered_by", passive_deletes=True,
+                sync="user_account.id -> workflow_execution.triggered_by_id"),
+            "feedback_given": rel(O2M, "ExecutionFeedback", 287, reverse="user",
+                                  passive_deletes=True,
+                                  sync="user_account.id -> execution_feedback.user_id"),
+            "api_keys_created": rel(O2M, "ApiKey", 288, reverse="created_by",
+                                    passive_deletes=True,
+                                    sync="user_account.id -> api_key.created_by_id"),
+            "audit_entries": rel(O2M, "AuditLogEntry", 289, reverse="actor",
+                                 passive_deletes=True,
+                                 sync="user_account.id -> audit_log_entry.actor_id"),
+        },
+        "Workspace": {
+            "owner": rel(M2O, "User", 318, reverse="owned_workspaces",
+                         sync="user_account.id -> workspace.owner_id"),
+            "memberships": rel(O2M, "WorkspaceMembership", 319, reverse="workspace",
+                               cascade=OWNED, passive_deletes=True,
+                               sync="workspace.id -> workspace_membership.workspace_id"),
+        },
+        "WorkspaceMembership": {
+            "workspace": rel(M2O, "Workspace", 360, reverse="memberships",
+                             sync="workspace.id -> workspace_membership.workspace_id"),
+            "user": rel(M2O, "User", 361, reverse="memberships",
+                        sync="user_account.id -> workspace_membership.user_id"),
+            "invited_by": rel(M2O, "User", 362, reverse="invitations_sent",
+                              sync="user_account.id -> workspace_membership.invited_by_id"),
+        },
+        "Team": {
+            "members": rel(M2M, "User", 383, reverse="teams", secondary="team_member",
+                           sync="team.id -> team_member.team_id",
+                           secondary_sync="user_account.id -> team_member.user_id"),
+        },
+        "Agent": {
+            "created_by": rel(M2O, "User", 420, reverse="created_agents",
+                              sync="user_account.id -> agent.created_by_id"),
+            "versions": rel(O2M, "AgentVersion", 421, reverse="agent", cascade=OWNED,
+                            passive_deletes=True, sync="agent.id -> agent_version.agent_id"),
+            "current_version": rel(M2O, "AgentVersion", 422, reverse="current_for_agent",
+                                   post_update=True,
+                                   sync="agent_version.id -> agent.current_version_id"),
+            "config": rel(O2M, "AgentConfig", 423, reverse="agent", cascade=OWNED,
+                          passive_deletes=True, uselist=False,
+                          sync="agent.id -> agent_config.agent_id"),
+            "tool_bindings": rel(O2M, "AgentTool", 424, reverse="agent", cascade=OWNED,
+                                 passive_deletes=True, sync="agent.id -> agent_tool.agent_id"),
+            "tags": rel(M2M, "Tag", 425, reverse="agents", secondary="agent_tag",
+                        sync="agent.id -> agent_tag.agent_id",
+                        secondary_sync="tag.id -> agent_tag.tag_id"),
+            "executions": rel(O2M, "AgentExecution", 426, reverse="agent", cascade=OWNED,
+                              passive_deletes=True,
+                              sync="agent.id -> agent_execution.agent_id"),
+            "episodes": rel(O2M, "Episode", 427, reverse="agent", cascade=OWNED,
+                            passive_deletes=True, sync="agent.id -> episode.agent_id"),
+            "workflow_steps": rel(O2M, "WorkflowStep", 428, reverse="agent",
+                                  passive_deletes="all",
+                                  sync="agent.id -> workflow_step.agent_id"),
+        },
+        "AgentVersion": {
+            "agent": rel(M2O, "Agent", 468, reverse="versions",
+                         sync="agent.id -> agent_version.agent_id"),
+            "current_for_agent": rel(O2M, "Agent", 469, reverse="current_version",
+                                     passive_deletes=True, post_update=True, uselist=False,
+                                     sync="agent_version.id -> agent.current_version_id"),
+            "executions": rel(O2M, "AgentExecution", 470, reverse="agent_version",
+                              passive_deletes="all",
+                              sync="agent_version.id -> agent_execution.agent_version_id"),
+        },
+        "AgentConfig": {
+            "agent": rel(M2O, "Agent", 498, reverse="config",
+                         sync="agent.id -> agent_config.agent_id"),
+        },
+        "Tool": {
+            "agent_bindings": rel(O2M, "AgentTool", 523, reverse="tool", cascade=OWNED,
+                                  passive_deletes=True, sync="tool.id -> agent_tool.tool_id"),
+        },
+        "HttpTool": {
+            "agent_bindings": rel(O2M, "AgentTool", 523, reverse="tool", cascade=OWNED,
+                                  passive_deletes=True, declared_on="Tool",
+                                  sync="tool.id -> agent_tool.tool_id"),
+        },
+        "PythonTool": {
+            "agent_bindings": rel(O2M, "AgentTool", 523, reverse="tool", cascade=OWNED,
+                                  passive_deletes=True, declared_on="Tool",
+                                  sync="tool.id -> agent_tool.tool_id"),
+        },
+        "AgentTool": {
+            "agent": rel(M2O, "Agent", 575, reverse="tool_bindings",
+                         sync="agent.id -> agent_tool.agent_id"),
+            "tool": rel(M2O, "Tool", 576, reverse="agent_bindings",
+                        sync="tool.id -> agent_tool.tool_id"),
+        },
+        "Tag": {
+            "agents": rel(M2M, "Agent", 600, reverse="tags", secondary="agent_tag",
+                          sync="tag.id -> agent_tag.tag_id",
+                          secondary_sync="agent.id -> agent_tag.agent_id"),
+            "workflows": rel(M2M, "Workflow", 601, reverse="tags", secondary="workflow_tag",
+                             sync="tag.id -> workflow_tag.tag_id",
+                             secondary_sync="workflow.id -> workflow_tag.workflow_id"),
+        },
+        "AgentExecution": {
+            "agent": rel(M2O, "Agent", 642, reverse="executions",
+                         sync="agent.id -> agent_execution.agent_id"),
+            "agent_version": rel(M2O, "AgentVersion", 643, reverse="executions",
+                                 sync="agent_version.id -> agent_execution.agent_version_id"),
+            "triggered_by": rel(M2O, "User", 644, reverse="triggered_agent_executions",
+                                sync="user_account.id -> agent_execution.triggered_by_id"),
+            "workflow_step": rel(M2O, "WorkflowStep", 645, reverse="agent_executions",
+                                 sync="workflow_step.id -> agent_execution.workflow_step_id"),
+            "feedback": rel(O2M, "ExecutionFeedback", 646, reverse="execution", cascade=OWNED,
+                            passive_deletes=True,
+                            sync="agent_execution.id -> execution_feedback.execution_id"),
+            "episodes": rel(O2M, "Episode", 647, reverse="execution", passive_deletes="all",
+                            sync="agent_execution.id -> episode.execution_id"),
+        },
+        "ExecutionFeedback": {
+            "execution": rel(M2O, "AgentExecution", 686, reverse="feedback",
+                             sync="agent_execution.id -> execution_feedback.execution_id"),
+            "user": rel(M2O, "User", 687, reverse="feedback_given",
+                        sync="user_account.id -> execution_feedback.user_id"),
+        },
+        "Workflow": {
+            "executions": rel(O2M, "WorkflowExecution", 719, reverse="workflow", cascade=OWNED,
+                              passive_deletes=True,
+                              sync="workflow.id -> workflow_execution.workflow_id"),
+            "tags": rel(M2M, "Tag", 720, reverse="workflows", secondary="workflow_tag",
+                        sync="workflow.id -> workflow_tag.workflow_id",
+                        secondary_sync="tag.id -> workflow_tag.tag_id"),
+        },
+        "WorkflowExecution": {
+            "workflow": rel(M2O, "Workflow", 745, reverse="executions",
+                            sync="workflow.id -> workflow_execution.workflow_id"),
+            "triggered_by": rel(M2O, "User", 746, reverse="triggered_workflow_executions",
+                                sync="user_account.id -> workflow_execution.triggered_by_id"),
+            "steps": rel(O2M, "WorkflowStep", 747, reverse="execution", cascade=OWNED,
+                         passive_deletes=True,
+                         sync="workflow_execution.id -> workflow_step.workflow_execution_id"),
+        },
+        "WorkflowStep": {
+            "execution": rel(M2O, "WorkflowExecution", 784, reverse="steps",
+                             sync="workflow_execution.id -> workflow_step.workflow_execution_id"),
+            "parent": rel(M2O, "WorkflowStep", 785, reverse="children", self_referential=True,
+                          sync="workflow_step.id -> workflow_step.parent_step_id"),
+            "children": rel(O2M, "WorkflowStep", 786, reverse="parent", cascade=OWNED,
+                            passive_deletes=True, self_referential=True,
+                            sync="workflow_step.id -> workflow_step.parent_step_id"),
+            "agent": rel(M2O, "Agent", 787, reverse="workflow_steps",
+                         sync="agent.id -> workflow_step.agent_id"),
+            "agent_executions": rel(O2M, "AgentExecution", 788, reverse="workflow_step",
+                                    passive_deletes="all",
+                                    sync="workflow_step.id -> agent_execution.workflow_step_id"),
+        },
+        "Episode": {
+            "agent": rel(M2O, "Agent", 830, reverse="episodes",
+                         sync="agent.id -> episode.agent_id"),
+            "execution": rel(M2O, "AgentExecution", 831, reverse="episodes",
+                             sync="agent_execution.id -> episode.execution_id"),
+            "segments": rel(O2M, "EpisodeSegment", 832, reverse="episode", cascade=OWNED,
+                            passive_deletes=True,
+                            sync="episode.id -> episode_segment.episode_id"),
+        },
+        "EpisodeSegment": {
+            "episode": rel(M2O, "Episode", 867, reverse="segments",
+                           sync="episode.id -> episode_segment.episode_id"),
+        },
+        "ApiKey": {
+            "created_by": rel(M2O, "User", 905, reverse="api_keys_created",
+                              sync="user_account.id -> api_key.created_by_id"),
+            "audit_entries": rel(O2M, "AuditLogEntry", 906, reverse="api_key",
+                                 passive_deletes="all",
+                                 sync="api_key.id -> audit_log_entry.api_key_id"),
+        },
+        "AuditLogEntry": {
+            "actor": rel(M2O, "User", 934, reverse="audit_entries",
+                         sync="user_account.id -> audit_log_entry.actor_id"),
+            "api_key": rel(M2O, "ApiKey", 935, reverse="audit_entries",
+                           sync="api_key.id -> audit_log_entry.api_key_id"),
+        },
+    }
+    tables = {
+        "user_account": table(
+            ("User",),
+            unique={("email",): "uq_user_account_email"},
+            checks={
+                "ck_user_account_email_min_length": "length(email) >= 3",
+                "ck_user_account_failed_logins_non_negative": "failed_logins >= 0",
+            },
+        ),
+        "workspace": table(
+            ("Workspace",),
+            fks=[fk("owner_id", "user_account(id)", 316, nullable=True, ondelete="SET NULL")],
+            unique={("slug",): "uq_workspace_slug"},
+            checks={
+                "ck_workspace_max_agents_non_negative": "max_agents >= 0",
+                "ck_workspace_plan_tier": "workspace.plan IN ('free', 'team', 'enterprise')",
+                "ck_workspace_slug_min_length": "length(slug) >= 3",
+            },
+        ),
+        "workspace_membership": table(
+            ("WorkspaceMembership",),
+            fks=[
+                fk("invited_by_id", "user_account(id)", 357, nullable=True,
+                   ondelete="SET NULL"),
+                fk("user_id", "user_account(id)", 355, ondelete="CASCADE"),
+                fk("workspace_id", "workspace(id)", 354, ondelete="CASCADE"),
+            ],
+            checks={
+                "ck_workspace_membership_membership_role":
+                    "workspace_membership.role IN ('owner', 'admin', 'member', 'viewer')",
+            },
+        ),
+        "team": table(
+            ("Team",),
+            unique={("workspace_id", "name"): "uq_team_workspace_id_name"},
+        ),
+        "agent": table(
+            ("Agent",),
+            fks=[
+                fk("created_by_id", "user_account(id)", 417, nullable=True,
+                   ondelete="SET NULL"),
+                fk("current_version_id", "agent_version(id)", 418, nullable=True,
+                   ondelete="SET NULL", unique=True, use_alter=True),
+            ],
+            unique={
+                ("current_version_id",): "uq_agent_current_version_id",
+                ("public_id",): "uq_agent_public_id",
+                ("workspace_id", "slug"): "uq_agent_workspace_id_slug",
+            },
+            checks={
+                "ck_agent_name_not_empty": "length(name) >= 1",
+                "ck_agent_agent_status":
+                    "agent.status IN ('draft', 'active', 'paused', 'archived')",
+            },
+        ),
+        "tool": table(
+            ("Tool", "HttpTool", "PythonTool"),
+            unique={("workspace_id", "name"): "uq_tool_workspace_id_name"},
+        ),
+        "tag": table(
+            ("Tag",),
+            unique={("workspace_id", "name"): "uq_tag_workspace_id_name"},
+            checks={"ck_tag_color_hex_length": "length(color) = 7"},
+        ),
+        "workflow": table(
+            ("Workflow",),
+            unique={("workspace_id", "slug"): "uq_workflow_workspace_id_slug"},
+            checks={"ck_workflow_version_positive": "version >= 1"},
+        ),
+        "api_key": table(
+            ("ApiKey",),
+            fks=[
+                fk("created_by_id", "user_account(id)", 900, nullable=True,
+                   ondelete="SET NULL"),
+            ],
+            unique={
+                ("key_hash",): "uq_api_key_key_hash",
+                ("workspace_id", "name"): "uq_api_key_workspace_id_name",
+            },
+            checks={
+                "ck_api_key_expires_after_created":
+                    "expires_at IS NULL OR expires_at > created_at",
+                "ck_api_key_prefix_length": "length(prefix) = 8",
+            },
+        ),
+        "team_member": table(
+            (),
+            fks=[
+                fk("team_id", "team(id)", 235, ondelete="CASCADE"),
+                fk("user_id", "user_account(id)", 236, ondelete="CASCADE"),
+            ],
+        ),
+        "agent_tag": table(
+            (),
+            fks=[
+                fk("agent_id", "agent(id)", 243, ondelete="CASCADE"),
+                fk("tag_id", "tag(id)", 244, ondelete="CASCADE"),
+            ],
+        ),
+        "workflow_tag": table(
+            (),
+            fks=[
+                fk("tag_id", "tag(id)", 251, ondelete="CASCADE"),
+                fk("workflow_id", "workflow(id)", 250, ondelete="CASCADE"),
+            ],
+        ),
+        "agent_version": table(
+            ("AgentVersion",),
+            fks=[fk("agent_id", "agent(id)", 459, ondelete="CASCADE")],
+            unique={("agent_id", "version_number"): "uq_agent_version_agent_id_version_number"},
+            checks={"ck_agent_version_version_number_positive": "version_number >= 1"},
+        ),
+        "agent_config": table(
+            ("AgentConfig",),
+            fks=[fk("agent_id", "agent(id)", 489, ondelete="CASCADE", unique=True)],
+            unique={("agent_id",): "uq_agent_config_agent_id"},
+            checks={
+                "ck_agent_config_max_tokens_positive": "max_tokens > 0",
+                "ck_agent_config_temperature_range": "temperature BETWEEN 0 AND 2",
+                "ck_agent_config_top_p_range": "top_p > 0 AND top_p <= 1",
+            },
+        ),
+        "http_tool": table(
+            ("HttpTool",),
+            fks=[fk("id", "tool(id)", 539, ondelete="CASCADE", unique=True)],
+            checks={
+                "ck_http_tool_http_method":
+                    "http_tool.method IN ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')",
+                "ck_http_tool_timeout_range": "timeout_seconds BETWEEN 1 AND 300",
+            },
+        ),
+        "python_tool": table(
+            ("PythonTool",),
+            fks=[fk("id", "tool(id)", 553, ondelete="CASCADE", unique=True)],
+        ),
+        "agent_tool": table(
+            ("AgentTool",),
+            fks=[
+                fk("agent_id", "agent(id)", 568, ondelete="CASCADE"),
+                fk("tool_id", "tool(id)", 569, ondelete="CASCADE"),
+            ],
+            checks={"ck_agent_tool_position_non_negative": "position >= 0"},
+        ),
+        "workflow_execution": table(
+            ("WorkflowExecution",),
+            fks=[
+                fk("triggered_by_id", "user_account(id)", 738, nullable=True,
+                   ondelete="SET NULL"),
+                fk("workflow_id", "workflow(id)", 737, ondelete="CASCADE"),
+            ],
+            checks={
+                "ck_workflow_execution_finished_after_started":
+                    "finished_at IS NULL OR finished_at >= started_at",
+                "ck_workflow_execution_workflow_execution_status":
+                    "workflow_execution.status IN "
+                    "('pending', 'running', 'succeeded', 'failed', 'cancelled')",
+            },
+        ),
+        "audit_log_entry": table(
+            ("AuditLogEntry",),
+            fks=[
+                fk("actor_id", "user_account(id)", 924, nullable=True, ondelete="SET NULL"),
+                fk("api_key_id", "api_key(id)", 925, nullable=True, ondelete="SET NULL"),
+            ],
+        ),
+        "workflow_step": table(
+            ("WorkflowStep",),
+            fks=[
+                fk("agent_id", "agent(id)", 774, nullable=True, ondelete="SET NULL"),
+                fk("parent_step_id", "workflow_step(id)", 773, nullable=True,
+                   ondelete="CASCADE"),
+                fk("workflow_execution_id", "workflow_execution(id)", 772, ondelete="CASCADE"),
+            ],
+            unique={
+                ("workflow_execution_id", "step_index"):
+                    "uq_workflow_step_workflow_execution_id_step_index",
+            },
+            checks={
+                "ck_workflow_step_attempt_positive": "attempt >= 1",
+                "ck_workflow_step_finished_after_started":
+                    "finished_at IS NULL OR started_at IS NULL OR finished_at >= started_at",
+                "ck_workflow_step_workflow_step_status":
+                    "workflow_step.status IN "
+                    "('pending', 'running', 'succeeded', 'failed', 'skipped')",
+                "ck_workflow_step_step_index_non_negative": "step_index >= 0",
+            },
+        ),
+        "agent_execution": table(
+            ("AgentExecution",),
+            fks=[
+                fk("agent_id", "agent(id)", 627, ondelete="CASCADE"),
+                fk("agent_version_id", "agent_version(id)", 628, nullable=True,
+                   ondelete="SET NULL"),
+                fk("triggered_by_id", "user_account(id)", 629, nullable=True,
+                   ondelete="SET NULL"),
+                fk("workflow_step_id", "workflow_step(id)", 630, nullable=True,
+                   ondelete="SET NULL"),
+            ],
+            checks={
+                "ck_agent_execution_cost_non_negative": "cost_usd >= 0",
+                "ck_agent_execution_duration_non_negative": "duration_ms >= 0",
+                "ck_agent_execution_tokens_non_negative":
+                    "prompt_tokens >= 0 AND completion_tokens >= 0",
+                "ck_agent_execution_finished_after_started":
+                    "finished_at IS NULL OR finished_at >= started_at",
+                "ck_agent_execution_agent_execution_status":
+                    "agent_execution.status IN "
+                    "('pending', 'running', 'succeeded', 'failed', 'cancelled')",
+            },
+        ),
+        "execution_feedback": table(
+            ("ExecutionFeedback",),
+            fks=[
+                fk("execution_id", "agent_execution(id)", 679, ondelete="CASCADE"),
+                fk("user_id", "user_account(id)", 680, nullable=True, ondelete="SET NULL"),
+            ],
+            unique={("execution_id", "user_id"): "uq_execution_feedback_execution_id_user_id"},
+            checks={"ck_execution_feedback_rating_range": "rating BETWEEN 1 AND 5"},
+        ),
+        "episode": table(
+            ("Episode",),
+            fks=[
+                fk("agent_id", "agent(id)", 820, ondelete="CASCADE"),
+                fk("execution_id", "agent_execution(id)", 821, nullable=True,
+                   ondelete="SET NULL"),
+            ],
+            checks={
+                "ck_episode_duration_non_negative": "duration_seconds >= 0",
+                "ck_episode_ended_after_started": "ended_at IS NULL OR ended_at >= started_at",
+                "ck_episode_episode_status": "episode.status IN ('open', 'closed')",
+            },
+        ),
+        "episode_segment": table(
+            ("EpisodeSegment",),
+            fks=[fk("episode_id", "episode(id)", 858, ondelete="CASCADE")],
+            unique={("episode_id", "position"): "uq_episode_segment_episode_id_position"},
+            checks={
+                "ck_episode_segment_position_non_negative": "position >= 0",
+                "ck_episode_segment_segment_speaker":
+                    "episode_segment.speaker IN ('user', 'agent', 'tool', 'system')",
+                "ck_episode_segment_start_non_negative": "start_ms >= 0",
+                "ck_episode_segment_end_after_start": "end_ms >= start_ms",
+                "ck_episode_segment_token_count_non_negative": "token_count >= 0",
+            },
+        ),
+    }
+    add_workspace_scoping(relationships, tables)
+    name_fks_by_convention(tables)
+    assert_graph(
+        "models/agent_platform.py", models=models, relationships=relationships, tables=tables
+    )
+
+
+# fmt: on
+
+
+def test_drifted_store() -> None:
+    assert_graph(
+        "models/drifted_store.py",
+        models={"DriftItem": model("drift_item", 19)},
+        relationships={"DriftItem": {}},
+        tables={
+            "drift_item": table(
+                ("DriftItem",),
+                unique={("sku",): "uq_drift_item_sku"},
+                checks={"ck_drift_item_price_non_negative": "price_cents >= 0"},
+            ),
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "path", sorted((FIXTURES / "models").glob("*.py")), ids=lambda path: path.stem
+)
+def test_every_model_fixture_has_its_exact_graph_test(path: Path) -> None:
+    """A new fixture file must come with its own ``test_<stem>`` in this module."""
+    assert callable(globals().get(f"test_{path.stem}")), f"add test_{path.stem} for {path.name}"
+
+
+# -- the loading fixtures: clear errors and problems kept as data -----------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "message"),
+    [
+        (
+            "syntax_error_models.py",
+            LoadError,
+            # Python words the reason itself ("expected ':'"); the place and the advice are ours.
+            re.escape("syntax error in fixtures/loading/syntax_error_models.py:23: ")
+            + r"[^\n]+"
+            + re.escape("; fix it and run ormprobe again"),
+        ),
+        (
+            "import_error_models.py",
+            LoadError,
+            re.escape(
+                "importing fixtures/loading/import_error_models.py failed: ModuleNotFoundError: "
+                "No module named 'not_a_real_dependency_xyz' "
+                "(fixtures/loading/import_error_models.py:12); "
+                "install the missing package or use --pythonpath DIR"
+            ),
+        ),
+        (
+            "no_models_here.py",
+            NoModelsFound,
+            re.escape(
+                "fixtures/loading/no_models_here.py: imported, but found no mapped class, "
+                "declarative base, registry or Table in it; point ormprobe at the module that "
+                "defines or imports your models"
+            ),
+        ),
+    ],
+    ids=["syntax-error", "import-error", "no-models"],
+)
+def test_bad_loading_target_fails_with_one_clear_line(
+    name: str, error: type[Exception], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(FIXTURES.parent)
+    with pytest.raises(error) as info:
+        load_models(f"fixtures/loading/{name}")
+    assert re.fullmatch(message, str(info.value)), str(info.value)
+
+
+def test_configure_error_is_data_and_models_keep_their_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(FIXTURES.parent)
+    graph = build_graph(load_models("fixtures/loading/configure_error_models.py"))
+    assert not graph.configured
+    assert [(m.name, m.table, m.configured, m.relationships) for m in graph.models] == [
+        ("Parent", "cfg_parent", False, ()),
+        ("Child", "cfg_child", False, ()),
+    ]
+    [problem] = graph.problems
+    assert (problem.kind, problem.exception, problem.target) == (
+        "error",
+        "InvalidRequestError",
+        "Parent.children",
+    )
+    assert problem.message.startswith("Mapper 'Mapper[Child(cfg_child)]' has no property 'nope'")
+    assert where(problem.location) == "loading/configure_error_models.py:25"
+
+
+def test_warning_is_data_and_points_at_the_relationship() -> None:
+    graph = build_graph(load_models(str(FIXTURES / "loading/warning_models.py")))
+    assert graph.configured
+    [problem] = graph.problems
+    assert (problem.kind, problem.code, problem.exception, problem.target) == (
+        "warning",
+        "qzyx",
+        "SAWarning",
+        "Pet.owner",
+    )
+    assert where(problem.location) == "loading/warning_models.py:36"
+    # The two one-sided relationships are still described, each without a reverse.
+    pets, owner = graph.relationship("Owner.pets"), graph.relationship("Pet.owner")
+    assert (pets.direction.name, pets.reverse, pets.cascade, where(pets.location)) == (
+        O2M,
+        None,
+        OWNED,
+        "loading/warning_models.py:26",
+    )
+    assert (owner.direction.name, owner.reverse, where(owner.location)) == (
+        M2O,
+        None,
+        "loading/warning_models.py:36",
+    )
+
+
+def test_table_only_module() -> None:
+    assert_graph(
+        "loading/table_only.py",
+        models={},
+        relationships={},
+        tables={
+            "region": table((), unique={("name",): None}),
+            "site": table(
+                (),
+                fks=[fk("region_id", "region(id)", 34, ondelete="CASCADE")],
+                unique={("region_id", "code"): "uq_site_region_id_code"},
+            ),
+            "sensor_reading": table(
+                (),
+                fks=[fk("site_id", "site(id)", 49, ondelete="CASCADE")],
+                checks={"ck_sensor_reading_above_absolute_zero": "value >= -273.15"},
+            ),
+        },
+    )
+
+
+def test_prints_on_import_stay_off_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert_graph(
+        "loading/prints_on_import.py",
+        models={"Board": model("board", 26), "Card": model("card", 35)},
+        relationships={
+            "Board": {
+                "cards": rel(
+                    O2M,
+                    "Card",
+                    32,
+                    reverse="board",
+                    cascade=OWNED,
+                    sync="board.id -> card.board_id",
+                ),
+            },
+            "Card": {
+                "board": rel(M2O, "Board", 42, reverse="cards", sync="board.id -> card.board_id"),
+            },
+        },
+        tables={
+            "board": table(("Board",)),
+            "card": table(("Card",), fks=[fk("board_id", "board(id)", 39)]),
+        },
+    )
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "prints_on_import: hello from module import" in captured.err
+
+
+def test_mapping_rejected_at_import_points_at_the_users_line(tmp_path: Path) -> None:
+    """SQLAlchemy raises from deep inside its own modules; the problem names the model line."""
+    path = tmp_path / "ip_rejected_at_import.py"
+    path.write_text(
+        "from sqlalchemy import Column, Integer, String\n"
+        "from sqlalchemy.orm import DeclarativeBase\n"
+        "\n"
+        "class Base(DeclarativeBase):\n"
+        "    pass\n"
+        "\n"
+        "class Keyless(Base):  # no primary key: the mapper refuses the class\n"
+        "    __tablename__ = 'keyless'\n"
+        "    name = Column(String(20))\n"
+        "    size = Column(Integer)\n",
+        encoding="utf-8",
+    )
+    [problem] = load_models(str(path)).problems
+    assert (problem.kind, problem.exception) == ("error", "ArgumentError")
+    assert (Path(problem.location.path).resolve(), problem.location.line) == (path, 7)

@@ -311,3 +311,33 @@ def test_module_name_clash_is_reported(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="already imported"):
         load_models(str(second))
     assert Path(sys.modules["ld_clash"].__file__).resolve() == first.resolve()
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "models"),
+    [
+        ("models/sqlmodel_app.py", {"Team", "Hero", "Mission", "HeroMissionLink", "Sidekick"}),
+        ("models/flask_app.py", None),
+        ("models/classic_and_mapped.py", None),
+    ],
+    ids=["sqlmodel", "flask-sqlalchemy", "two-registries"],
+)
+def test_framework_styles_are_found(fixture: str, models: set[str] | None) -> None:
+    """SQLModel table models, Flask-SQLAlchemy's db.Model (no app) and two declarative
+    bases in one module are all reached through the registries the module uses."""
+    import sqlalchemy as sa
+
+    loaded = load_models(str(FIXTURES / fixture))
+    names = set(class_names(loaded))
+    module_classes = {
+        obj.__name__ for obj in vars(loaded.module).values()
+        if isinstance(obj, type) and isinstance(sa.inspect(obj, raiseerr=False), sa.orm.Mapper)
+    }
+    assert module_classes <= names
+    if models is not None:
+        assert models <= names
+    assert loaded.configured
+    assert not [p for p in loaded.problems if p.kind == "error"]

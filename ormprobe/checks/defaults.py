@@ -55,7 +55,9 @@ def default_evaluated_once(ctx: StaticContext, subject: Subject) -> Iterator[Fin
 
 
 def _has_default(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> bool:
-    if column.primary_key and column.autoincrement:
+    # Only NOT NULL columns: NULL in a nullable column may be what the default meant
+    # (a "current user" that is None outside a request), so it proves nothing.
+    if column.primary_key and column.autoincrement or column.nullable:
         return False
     return (column.default is not None or column.server_default is not None) and not column.computed
 
@@ -63,21 +65,23 @@ def _has_default(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> boo
 @check("OP502", "default-not-applied", Severity.ERROR, needs_database=True,
        subjects=targets.column_subjects(_has_default), tags=("default",))
 def default_not_applied(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
-    """A column with a default is filled when a row is inserted without it.
+    """A NOT NULL column with a default is filled when a row is inserted without it.
 
     ## Why is this bad?
-    A ``server_default`` the database evaluates to NULL, a ``default`` returning None, or
-    a default on a column the INSERT never reaches leaves NULL where the model promises
-    a value.
+    A ``default`` that returns None (a setting read from an unset environment variable,
+    a lookup that finds nothing) or a ``server_default`` that evaluates to NULL leaves the
+    column empty, and every INSERT that relies on the default is refused.
 
     ## Example
     ```python
-    status = mapped_column(String(20), server_default=text("NULL"), nullable=True)
+    plan = mapped_column(String(20), nullable=False,
+                         default=lambda: os.environ.get("DEFAULT_PLAN"))
     ```
 
     ## Use instead
     ```python
-    status = mapped_column(String(20), server_default="new", nullable=False)
+    plan = mapped_column(String(20), nullable=False,
+                         default=lambda: os.environ.get("DEFAULT_PLAN", "free"))
     ```
     """
     return ()

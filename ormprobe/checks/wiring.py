@@ -54,7 +54,16 @@ def round_trip(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
 
 
 def _has_reverse(graph: ModelGraph, rel: RelationshipInfo) -> bool:
-    return targets.is_writable(rel) and rel.reverse is not None
+    # SQLAlchemy turns in-memory sync off by design when either side is viewonly or
+    # says sync_backref: nothing to expect there.
+    reverse = graph.reverse_of(rel) if rel.reverse is not None else None
+    return (
+        targets.is_writable(rel)
+        and reverse is not None
+        and not reverse.viewonly
+        and "sync_backref" not in rel.declared_arguments
+        and "sync_backref" not in reverse.declared_arguments
+    )
 
 
 @check("OP102", "backref-out-of-sync", Severity.WARNING, proven=True, subjects=targets.relationship_subjects(_has_reverse),

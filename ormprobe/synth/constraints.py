@@ -26,6 +26,7 @@ import datetime as dt
 import enum
 import functools
 import itertools
+import logging
 import re
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -44,14 +45,18 @@ from sqlglot import exp
 from ormprobe.graph import ColumnInfo, ConstraintInfo, TableInfo
 
 __all__ = [
+    "Candidate",
     "CheckAnalysis",
     "Domain",
     "Op",
     "Relation",
     "analyze_checks",
+    "check_columns",
     "decimal_limit",
     "evaluate",
+    "fits_type",
     "integer_range",
+    "repair_candidates",
     "satisfy_relations",
     "storage_value",
     "temporal_range",
@@ -349,12 +354,16 @@ class CheckAnalysis:
         unsolved: names (or the text, for unnamed ones) of CHECKs that could not be
             turned into domains and relations; use the database as the oracle for them.
         solved: names (or text) of CHECKs fully covered by ``domains`` and ``relations``.
+        needs_values: columns passed as ``unset`` to :func:`analyze_checks` that a CHECK
+            relates to columns the row sets, with no branch that does without them:
+            the row must give them values too.
     """
 
     domains: Mapping[str, Domain] = field(default_factory=dict)
     relations: tuple[Relation, ...] = ()
     unsolved: tuple[str, ...] = ()
     solved: tuple[str, ...] = ()
+    needs_values: tuple[str, ...] = ()
 
     def domain(self, column: str) -> Domain:
         """The domain of ``column`` (an unconstrained one when no CHECK names it)."""
@@ -390,10 +399,17 @@ def _parse(text: str, dialect: str | None) -> exp.Expression | None:
 
 
 def _parse_with(text: str, reader: str | None) -> exp.Expression | None:
+    # sqlglot logs a warning for text it can only read as a bare command; ormprobe says
+    # itself what it could not read, so the warning would be noise on the user's terminal.
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
     try:
         tree = sqlglot.parse_one(text, read=reader)
     except Exception:  # sqlglot raises more than SqlglotError on hostile text; any is "can't read"
         return None
+    finally:
+        logger.setLevel(level)
     if isinstance(tree, exp.Anonymous) and str(tree.this).upper() == "CHECK":
         # "CHECK (x > 0)" pasted whole: read what is inside.
         inner = tree.expressions
@@ -2197,7 +2213,9 @@ def _floor_int(value: Any, inclusive: bool) -> int:
     return floor if inclusive or floor != number else floor - 1
 
 
-def analyze_checks(table: TableInfo, dialect: str | None = None) -> CheckAnalysis:
+def analyze_checks(
+    table: TableInfo, dialect: str | None = None, *, unset: Collection[str] = ()
+) -> CheckAnalysis:
     """Turn the CHECK constraints of ``table`` into per-column domains and relations.
 
     Each CHECK is parsed with sqlglot (``dialect`` first, then sqlglot's default
@@ -2206,23 +2224,52 @@ def analyze_checks(table: TableInfo, dialect: str | None = None) -> CheckAnalysi
     ``unsolved``; the parts of it that must hold regardless (top-level ``AND``
     conjuncts that were read) still narrow the domains.
 
+    ``unset`` names the columns the caller will leave to the database or to SQLAlchemy
+    (a ``server_default``, a Python ``default``): their values are unknown when the row is
+    built, so a branch that relates a set column to one of them can't be made to hold.
+    For a CHECK that mixes both kinds, branches over set columns only are preferred
+    (``finished_at IS NULL OR finished_at >= started_at`` with ``started_at`` filled by
+    ``now()`` keeps ``finished_at`` NULL); when there is none, the unset columns it names
+    are listed in ``needs_values``: the caller must give them values after all.
+
     Args:
         table: the table, as :func:`ormprobe.introspect.build_graph` describes it.
         dialect: SQLAlchemy dialect name (``postgresql``, ``mysql``, ``sqlite``...).
+        unset: database names of columns whose values the row will not carry.
 
     Returns:
         The :class:`CheckAnalysis`; never raises for unreadable CHECK text.
     """
+    left_out = frozenset(unset)
+    forced: set[str] = set()
+    # Forcing a column to be set can unblock branches of other CHECKs that name it, so
+    # solve again until no more columns are forced (at most once per column).
+    for _ in range(len(left_out) + 1):
+        analysis, needed = _analyze(table, dialect, left_out - forced)
+        if not needed:
+            return replace(analysis, needs_values=tuple(sorted(forced)))
+        forced.update(needed)
+    return replace(analysis, needs_values=tuple(sorted(forced)))
+
+
+def _analyze(
+    table: TableInfo, dialect: str | None, unset: frozenset[str]
+) -> tuple[CheckAnalysis, set[str]]:
+    """One pass of :func:`analyze_checks`; also the unset columns some CHECK can't do without."""
     cols = _Table.of(table.columns)
     readable: list[_Check] = []
     unsolved: list[str] = []
     trees: list[tuple[str, exp.Expression]] = []
+    needed: set[str] = set()
     for check in table.constraints:
         if check.kind != "check":
             continue
         label = _label(check)
         tree = _parse(check.sqltext, dialect) if check.sqltext else None
         options = () if tree is None else _complete_alternatives(tree, cols)
+        if options and tree is not None and unset:
+            options, blocked = _prefer_set_columns(tree, options, cols, unset)
+            needed.update(blocked)
         if options:
             readable.append(_Check(label, options))
         else:
@@ -2233,7 +2280,37 @@ def analyze_checks(table: TableInfo, dialect: str | None = None) -> CheckAnalysi
     unsolved.extend(c.label for c in readable if c.label not in solved)
     for label, tree in trees:
         state = _add_necessary(tree, cols, state, label)
-    return CheckAnalysis(dict(state.domains), state.relations, tuple(unsolved), tuple(solved))
+    analysis = CheckAnalysis(dict(state.domains), state.relations, tuple(unsolved), tuple(solved))
+    return analysis, needed
+
+
+def _prefer_set_columns(
+    tree: exp.Expression,
+    options: tuple[_Alternative, ...],
+    table: _Table,
+    unset: frozenset[str],
+) -> tuple[tuple[_Alternative, ...], set[str]]:
+    """The options that don't rely on unset columns, or all of them and those columns.
+
+    A CHECK over unset columns alone is left as it is: the row can't influence it, and
+    the default that fills the column is the model author's promise that it holds.
+    """
+    named = {name for node in tree.find_all(exp.Column) if (name := table.resolve(node))}
+    if not named & unset or not named - unset:
+        return options, set()
+    usable = tuple(option for option in options if not _relies_on(option, unset))
+    if usable:
+        return usable, set()
+    return options, named & unset
+
+
+def _relies_on(option: _Alternative, unset: frozenset[str]) -> bool:
+    for atom in option.atoms:
+        if isinstance(atom, _RelationAtom) and {atom.relation.left, atom.relation.right} & unset:
+            return True
+        if isinstance(atom, _DomainAtom) and atom.column in unset:
+            return True
+    return False
 
 
 def _label(check: ConstraintInfo) -> str:
@@ -2601,6 +2678,28 @@ def violating_value(
     return None
 
 
+def fits_type(value: Any, column: ColumnInfo) -> bool:
+    """True when ``value`` is a value of the column's kind that its type can hold.
+
+    Kinds without a plain Python value (UUIDs, JSON, sqlalchemy-utils objects) are not
+    judged here: True.
+
+    Example:
+        >>> import sqlalchemy as sa
+        >>> t = _example_table("x > 0")
+        >>> fits_type(3, t.columns[0]), fits_type("3", t.columns[0])
+        (True, False)
+    """
+    if value is not None and value_kind(column.sa_type) not in _PLAIN_KINDS:
+        return True
+    return _type_holds(value, column)
+
+
+_PLAIN_KINDS = frozenset(
+    {"int", "decimal", "float", "str", "bool", "date", "datetime", "time", "interval"}
+)
+
+
 def _type_holds(value: Any, column: ColumnInfo) -> bool:
     if value is None:
         return column.nullable
@@ -2742,3 +2841,181 @@ def _generic_candidates(column: ColumnInfo, row: Mapping[str, Any]) -> Iterator[
                 yield _shift(current, step, move)
             except (TypeError, OverflowError, ArithmeticError):
                 continue
+
+
+# -- values that may make a CHECK hold (the database is the oracle) -------------------
+
+# Python evaluations per call of repair_candidates: enough for every boundary, literal and
+# caller-supplied value of a few columns, cheap next to one database round trip.
+_REPAIR_POOL = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One column changed so that a CHECK may hold.
+
+    Attributes:
+        column: the column's database name.
+        value: the ORM value to put there.
+        verdict: True when :func:`evaluate` says the database must accept the row, None
+            when only the database can tell.
+        source: where the value comes from: the label the caller gave an ``extra`` value
+            (``"provider"``...), or ``"literal"``, ``"relative"``, ``"boundary"``.
+    """
+
+    column: str
+    value: Any
+    verdict: bool | None
+    source: str = "boundary"
+
+
+def repair_candidates(
+    check: ConstraintInfo,
+    table: TableInfo,
+    row: Mapping[str, Any],
+    *,
+    dialect: str | None = None,
+    frozen: Collection[str] = (),
+    extra: Mapping[str, Sequence[tuple[str, Any]]] | None = None,
+) -> list[Candidate]:
+    """Single-column changes to ``row`` that may make ``check`` hold, most promising first.
+
+    For a CHECK the solver could not turn into domains, the database has the last word;
+    this narrows what to ask it. Candidates are the caller's own values (``extra``: other
+    values of the column's provider), then boundaries (0, ±1, the CHECK's literals and
+    their neighbours, the other columns' values, short and long text). Those Python can
+    evaluate and the database must accept come first; those it can't tell about follow;
+    those it knows the database rejects, or the column's type can't hold, are left out.
+
+    Args:
+        check: a CHECK constraint of ``table``.
+        table: its table.
+        row: the row as it will be inserted (values by column name, ORM values).
+        dialect: the SQLAlchemy dialect name to parse with first.
+        frozen: columns that must not change (chosen by the caller, foreign keys).
+        extra: more ``(source label, value)`` pairs to try per column, before the
+            generic ones.
+
+    Returns:
+        At most a few hundred candidates; empty when nothing is left to try.
+
+    Example:
+        >>> t = _example_table("abs(x) < 5")
+        >>> [c.value for c in repair_candidates(t.constraints[0], t, {"x": 12})][:3]
+        [4, 3, 0]
+    """
+    if check.kind != "check" or not check.sqltext:
+        return []
+    cols = _Table.of(table.columns)
+    tree = _parse(check.sqltext, dialect)
+    names = _check_columns(check, tree, cols)
+    movable = [name for name in names if name not in frozen]
+    pool = itertools.islice(_repair_pool(tree, cols, row, movable, extra or {}), _REPAIR_POOL)
+    accepted: list[Candidate] = []
+    unknown: list[Candidate] = []
+    seen: set[tuple[str, str, str]] = set()
+    for name, source, value in pool:
+        key = (name, type(value).__name__, repr(value))
+        if key in seen or not _type_holds(value, cols.columns[name]):
+            continue
+        seen.add(key)
+        trial = {**row, name: value}
+        verdict = (
+            None
+            if tree is None
+            else evaluate(check.sqltext, trial, columns=cols.columns, dialect=dialect)
+        )
+        if verdict is True:
+            accepted.append(Candidate(name, value, True, source))
+        elif verdict is None:
+            unknown.append(Candidate(name, value, None, source))
+    return accepted + unknown
+
+
+def check_columns(check: ConstraintInfo, table: TableInfo, dialect: str | None = None) -> list[str]:
+    """The database names of the columns a CHECK names, in order of appearance.
+
+    Example:
+        >>> t = _example_table("abs(x) < 5")
+        >>> check_columns(t.constraints[0], t)
+        ['x']
+    """
+    tree = _parse(check.sqltext, dialect) if check.sqltext else None
+    return _check_columns(check, tree, _Table.of(table.columns))
+
+
+def _check_columns(check: ConstraintInfo, tree: exp.Expression | None, table: _Table) -> list[str]:
+    """The columns a CHECK names: from its tree, else from what SQLAlchemy recorded."""
+    named: list[str] = []
+    if tree is not None:
+        named = [n for node in tree.find_all(exp.Column) if (n := table.resolve(node))]
+    named.extend(c for c in check.columns if c in table.columns)
+    return list(dict.fromkeys(named))
+
+
+def _repair_pool(
+    tree: exp.Expression | None,
+    table: _Table,
+    row: Mapping[str, Any],
+    names: Sequence[str],
+    extra: Mapping[str, Sequence[tuple[str, Any]]],
+) -> Iterator[tuple[str, str, Any]]:
+    wanted = set(names)
+    for name in names:
+        yield from ((name, source, value) for source, value in extra.get(name, ()))
+    if tree is not None:
+        for name, literal in _column_literals(tree, table):
+            if name in wanted:
+                column = table.columns[name]
+                yield from ((name, "literal", v) for v in _around(literal, column))
+        relative = _relative_candidates(tree, table, row)
+        yield from ((n, "relative", v) for n, v in relative if n in wanted)
+    for name in names:
+        column = table.columns[name]
+        yield from ((name, "boundary", v) for v in _generic_candidates(column, row))
+        yield from ((name, "boundary", v) for v in _boundary_values(column))
+
+
+def _boundary_values(column: ColumnInfo) -> Iterator[Any]:
+    """Small numbers and texts of many lengths: where hand-written CHECKs draw lines."""
+    kind = value_kind(column.sa_type)
+    if kind == "int":
+        yield from (*range(2, 21), *range(-2, -11, -1), 50, 99, 100, 255, 1024, 10**6)
+    elif kind == "decimal":
+        yield from (Decimal(n) for n in (*range(2, 11), -2, 50, 100, 1000))
+        yield from (Decimal("0.5"), Decimal("0.01"), Decimal("0.99"))
+    elif kind == "float":
+        yield from (0.5, 0.1, 0.99, 2.0, 10.0, 100.0, -0.5)
+    elif kind == "str":
+        limit = text_length(column.sa_type) or 255
+        texts = ["a", "ab", "abc", "abcd", "A", "ABC", "1", "12", "123", "a1", "a-b", "a_b"]
+        texts += ["x" * n for n in (5, 8, 10, 16, 32, 64, 100, 255)]
+        yield from (text for text in texts if len(text) <= limit)
+
+
+def _example_table(sqltext: str) -> TableInfo:
+    """A one-column integer table with one CHECK, for the examples in docstrings."""
+    column = ColumnInfo(
+        table="t",
+        name="x",
+        attribute="x",
+        type="INTEGER",
+        type_class="Integer",
+        python_type="int",
+        nullable=False,
+        primary_key=False,
+        unique=False,
+        index=False,
+        autoincrement=False,
+        sa_type=sa.Integer(),
+    )
+    check = ConstraintInfo(kind="check", name="ck_x", table="t", columns=("x",), sqltext=sqltext)
+    return TableInfo(
+        name="t",
+        schema=None,
+        columns=(column,),
+        primary_key=(),
+        foreign_keys=(),
+        constraints=(check,),
+        indexes=(),
+    )

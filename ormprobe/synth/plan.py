@@ -25,7 +25,15 @@ from ormprobe.graph import (
     RelationshipInfo,
 )
 
-__all__ = ["Link", "ModelPlan", "build_plans", "concrete_model", "model_for_table"]
+__all__ = [
+    "Link",
+    "ModelPlan",
+    "build_plans",
+    "closes_cycle",
+    "concrete_model",
+    "model_for_table",
+    "required_order",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +49,8 @@ class Link:
         required: a NOT NULL column makes the parent mandatory.
         fresh: the FK is unique, so every row needs its own parent.
         self_referential: the FK points back at the model's own table.
+        deferred: the FK is ``DEFERRABLE INITIALLY DEFERRED``: checked at commit, so the
+            parent may be inserted after the row (the way out of a NOT NULL cycle).
     """
 
     fk: ForeignKeyInfo
@@ -51,6 +61,7 @@ class Link:
     required: bool
     fresh: bool
     self_referential: bool
+    deferred: bool = False
 
     @property
     def columns(self) -> frozenset[str]:
@@ -144,16 +155,31 @@ def _plan(graph: ModelGraph, model: ModelInfo, skipped: set[str]) -> ModelPlan:
     links = tuple(_links(graph, model))
     linked = {attr for link in links for attr in link.attributes}
     explicit_key = (
-        model.primary_key if any(l.required and l.self_referential for l in links) else ()
+        model.primary_key if any(k.required and k.self_referential for k in links) else ()
     )
-    columns = tuple(
-        column
-        for column in model.columns
-        if column.attribute not in linked
-        and column.attribute != model.polymorphic_on
-        and f"{model.name}.{column.attribute}" not in skipped
-    )
-    return ModelPlan(model.name, model.name, columns, links, explicit_key)
+    # A joined subclass's key columns copy the base table's key at flush; the attribute
+    # they share is the base column's, which the plan handles (or the database fills).
+    inherited = {
+        (fk.table, name)
+        for table in model.tables
+        for fk in graph.table(table).foreign_keys
+        if _inheritance_fk(graph, model, fk)
+        for name in fk.columns
+    }
+    columns: list[ColumnInfo] = []
+    seen: set[str | None] = set()
+    for column in model.columns:
+        if (
+            column.attribute in linked
+            or column.attribute in seen
+            or (column.table, column.name) in inherited
+            or column.attribute == model.polymorphic_on
+            or f"{model.name}.{column.attribute}" in skipped
+        ):
+            continue
+        seen.add(column.attribute)
+        columns.append(column)
+    return ModelPlan(model.name, model.name, tuple(columns), links, explicit_key)
 
 
 def _links(graph: ModelGraph, model: ModelInfo) -> Iterable[Link]:
@@ -198,7 +224,11 @@ def _link(
     )
     # The relationship's target decides the parent's class: a relationship to a subclass
     # (single-table inheritance) needs that subclass, not the table's base model.
-    parent = graph.model(through.target) if through is not None else model_for_table(graph, fk.target_table)
+    parent = (
+        graph.model(through.target)
+        if through is not None
+        else model_for_table(graph, fk.target_table)
+    )
     via = through.key if through is not None else None
     self_referential = fk.target_table in model.tables or (
         parent is not None and parent.name == model.name
@@ -216,11 +246,15 @@ def _link(
         required=not fk.all_nullable,
         fresh=fk.unique,
         self_referential=self_referential,
+        deferred=bool(fk.deferrable) and (fk.initially or "").upper() == "DEFERRED",
     )
 
 
 def required_order(plans: dict[str, ModelPlan], name: str) -> list[str]:
     """Models ``name`` transitively requires, parents first.
+
+    A deferred link (``DEFERRABLE INITIALLY DEFERRED``) that closes a cycle is left out:
+    the database checks it at commit, so its parent can come after the row.
 
     Raises:
         SynthesisError: when required links form a cycle between different models (no
@@ -229,8 +263,10 @@ def required_order(plans: dict[str, ModelPlan], name: str) -> list[str]:
     order: list[str] = []
     visiting: list[str] = []
 
-    def visit(current: str) -> None:
+    def visit(current: str, deferred: bool = False) -> None:
         if current in order:
+            return
+        if current in visiting and deferred:
             return
         if current in visiting:
             cycle = " -> ".join([*visiting[visiting.index(current) :], current])
@@ -242,9 +278,25 @@ def required_order(plans: dict[str, ModelPlan], name: str) -> list[str]:
         visiting.append(current)
         for link in plans[current].required_links:
             if link.parent is not None and not link.self_referential:
-                visit(plans[link.parent].concrete if link.parent in plans else link.parent)
+                parent = plans[link.parent].concrete if link.parent in plans else link.parent
+                visit(parent, link.deferred)
         visiting.pop()
         order.append(current)
 
     visit(name)
     return order
+
+
+def closes_cycle(plans: dict[str, ModelPlan], model: str, link: Link) -> bool:
+    """True when ``link``'s parent (through required links) requires ``model`` itself.
+
+    Only a deferred link may close a cycle (:func:`required_order` refuses the others);
+    its parent is then created after the row.
+    """
+    if not link.deferred or link.parent is None or link.self_referential:
+        return False
+    parent = plans[link.parent].concrete if link.parent in plans else link.parent
+    try:
+        return model in required_order(plans, parent)[:-1]
+    except SynthesisError:
+        return False

@@ -31,6 +31,7 @@ import functools
 import importlib
 import inspect
 import ipaddress
+import math
 import random
 import re
 import uuid
@@ -52,22 +53,30 @@ from ormprobe.errors import SynthesisError, UsageError
 from ormprobe.graph import ColumnInfo
 from ormprobe.synth.constraints import (
     Domain,
+    Relation,
     decimal_limit,
+    fits_type,
     integer_range,
     storage_value,
     temporal_range,
     text_length,
+    type_domain,
+    value_kind,
 )
 
 __all__ = [
+    "Declaration",
     "Matcher",
     "Provider",
     "UserProvider",
     "ValueContext",
     "context",
+    "describe",
     "needs_value",
     "provider_for",
     "register_provider",
+    "relation_declaration",
+    "render_literal",
     "seed",
     "unregister_provider",
 ]
@@ -1116,7 +1125,12 @@ def _faker(method: str, **kwargs: Any) -> Callable[[ValueContext, _Spec, int | N
     def make(ctx: ValueContext, spec: _Spec, limit: int | None) -> str:
         return str(getattr(ctx.faker, method)(**kwargs))
 
+    # Remembered so the rule can describe itself as factory.Faker(method, **kwargs).
+    _FAKER_CALLS[make] = (method, kwargs)
     return make
+
+
+_FAKER_CALLS: dict[Callable[..., str], tuple[str, dict[str, Any]]] = {}
 
 
 def _url(ctx: ValueContext, spec: _Spec, limit: int | None) -> str:
@@ -2127,6 +2141,525 @@ def _optional(module: str, spec: _Spec, sa_type: Any) -> Any:
         raise spec.fail(
             f"{type(sa_type).__name__} needs the optional package {module!r}; pip install {module}"
         ) from exc
+
+
+# -- providers as factory_boy source (for generated factory modules) -----------------
+
+# Values made from a declaration's source to check that it keeps to the column.
+_VERIFY_SAMPLES = 40
+# Values of the provider written out when no natural declaration keeps to the column.
+_LITERAL_SAMPLES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """One column's values written as a factory_boy declaration, for generated modules.
+
+    Attributes:
+        source: a Python expression, e.g. ``factory.Faker("safe_email")``.
+        imports: the import statements it needs (``import datetime``).
+        note: a comment for the reader: why the values are literals, which CHECK to mind.
+        optional: the column may be NULL; a generated module leaves it out (commented)
+            unless another declaration reads it.
+    """
+
+    source: str
+    imports: tuple[str, ...] = ()
+    note: str | None = None
+    optional: bool = False
+
+
+def describe(
+    column: ColumnInfo,
+    *,
+    model: str | None = None,
+    unique: bool = False,
+    domain: Domain | None = None,
+    provider: Provider | None = None,
+) -> Declaration:
+    """The values :func:`provider_for` makes for ``column``, as factory_boy source.
+
+    Natural declarations are tried first (``factory.Faker("safe_email")`` for an e-mail
+    column, ``factory.Sequence(lambda n: f"slug-{n}")`` for a unique slug, a Faker range
+    around the provider's own values for numbers and dates). Each is checked by making
+    values from its source: they must fit the type, the CHECK domain and, for a unique
+    column, never repeat. When none passes (a user provider, a LIKE pattern, an exotic
+    type), the provider's own values are written out as literals.
+
+    Args:
+        column: the column.
+        model: the model name, for messages.
+        unique: values must not repeat.
+        domain: what the table's CHECKs require of the column.
+        provider: the column's provider, if already made (else :func:`provider_for`).
+
+    Returns:
+        The declaration; its source needs only factory_boy, Faker and its imports.
+
+    Raises:
+        SynthesisError: when no provider handles the column (see :func:`provider_for`).
+
+    Example:
+        >>> describe(_example_column("email"), unique=True).source
+        'factory.Sequence(lambda n: f"user{n}@example.com")'
+    """
+    spec = _Spec.of(column, model=model, unique=unique, domain=domain or Domain())
+    if spec.domain.null_only:
+        return Declaration("None", note="its CHECKs leave it NULL", optional=column.nullable)
+    return replace(_described(spec, provider), optional=column.nullable)
+
+
+def _described(spec: _Spec, provider: Provider | None) -> Declaration:
+    if not _user_provided(spec.column):
+        for candidate in _candidate_declarations(spec):
+            if _declaration_holds(spec, candidate):
+                return candidate
+    made = provider or provider_for(
+        spec.column, model=spec.target.partition(".")[0], unique=spec.unique, domain=spec.domain
+    )
+    return _sampled_declaration(spec, made)
+
+
+def render_literal(value: Any) -> tuple[str, tuple[str, ...]] | None:
+    """Python source that evaluates to ``value``, and the imports it needs.
+
+    None when the value has no faithful literal (an arbitrary object).
+
+    Example:
+        >>> render_literal(Decimal("1.50"))
+        ('Decimal("1.50")', ('from decimal import Decimal',))
+    """
+    if value is None or isinstance(value, (bool, int, str, bytes)):
+        return repr(value), ()
+    if isinstance(value, float):
+        return (repr(value), ()) if value == value and abs(value) != float("inf") else None
+    if isinstance(value, Decimal):
+        return f'Decimal("{value}")', ("from decimal import Decimal",)
+    if isinstance(value, enum.Enum):
+        return _enum_literal(value)
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return _temporal_literal(value)
+    if isinstance(value, uuid.UUID):
+        return f'uuid.UUID("{value}")', ("import uuid",)
+    if isinstance(value, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
+        return f'ipaddress.ip_address("{value}")', ("import ipaddress",)
+    if isinstance(value, (ipaddress.IPv4Network, ipaddress.IPv6Network)):
+        return f'ipaddress.ip_network("{value}")', ("import ipaddress",)
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        return _container_literal(value)
+    return None
+
+
+def relation_declaration(relation: Relation, left: ColumnInfo, right: str) -> Declaration | None:
+    """A ``LazyAttribute`` that makes ``relation`` hold from the right column's value.
+
+    ``ends_at > starts_at`` becomes ``factory.LazyAttribute(lambda o: None if
+    o.starts_at is None else o.starts_at + datetime.timedelta(hours=1))``.
+
+    Args:
+        relation: from the table's CHECK analysis.
+        left: the column the relation sets.
+        right: the attribute the relation reads.
+
+    Returns:
+        The declaration, or None for kinds with no natural step (times of day...).
+    """
+    step = _RELATION_STEPS.get(value_kind(left.sa_type))
+    if step is None:
+        return None
+    step_source, imports = step
+    expression = f"o.{right}"
+    if relation.scale != 1:
+        expression = f'{expression} * Decimal("{relation.scale}")'
+        imports = (*imports, "from decimal import Decimal")
+    offset = render_literal(relation.offset)
+    if offset is None:
+        return None
+    if offset[0] not in ("0", 'Decimal("0")'):
+        expression = f"{expression} + {offset[0]}"
+        imports = (*imports, *offset[1])
+    moves = {">": f" + {step_source}", "!=": f" + {step_source}", "<": f" - {step_source}"}
+    expression += moves.get(relation.op, "")
+    source = f"factory.LazyAttribute(lambda o: None if o.{right} is None else {expression})"
+    return Declaration(source, tuple(dict.fromkeys(imports)), note=f"CHECK: {relation.text}")
+
+
+_RELATION_STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "int": ("1", ()),
+    "decimal": ("1", ()),
+    "float": ("1.0", ()),
+    "date": ("datetime.timedelta(days=1)", ("import datetime",)),
+    "datetime": ("datetime.timedelta(hours=1)", ("import datetime",)),
+    "interval": ("datetime.timedelta(minutes=1)", ("import datetime",)),
+}
+
+
+def _user_provided(column: ColumnInfo) -> bool:
+    """A provider registered with :func:`register_provider` makes this column's values."""
+    if any(r.matches_column(column) for r in _REGISTRY):
+        return True
+    sa_type, depth = column.sa_type, 0
+    while sa_type is not None and depth < 10:
+        if any(r.matches_type(sa_type) for r in _REGISTRY):
+            return True
+        sa_type = getattr(sa_type, "impl_instance", None)
+        depth += 1
+    return False
+
+
+def _innermost(sa_type: Any) -> Any:
+    """The type under any TypeDecorators (whose ORM values it takes, for plain kinds)."""
+    for _ in range(10):
+        inner = getattr(sa_type, "impl_instance", None)
+        if inner is None:
+            return sa_type
+        sa_type = inner
+    return sa_type
+
+
+def _candidate_declarations(spec: _Spec) -> Iterator[Declaration]:
+    """Natural declarations for the column, most readable first (checked by the caller)."""
+    sa_type = _innermost(spec.column.sa_type)
+    kind = value_kind(spec.column.sa_type)
+    if kind == "bool":
+        yield Declaration('factory.Faker("pybool")')
+    elif kind == "enum":
+        yield from _enum_declarations(spec, sa_type)
+    elif spec.domain.allowed is not None:
+        yield from _choice_declarations(spec, list(spec.domain.allowed))
+    elif kind in ("int", "decimal", "float", "date", "datetime", "time", "interval"):
+        yield from _ordered_declarations(spec, kind)
+    elif kind == "str":
+        yield from _text_declarations(spec, sa_type)
+    elif kind == "uuid":
+        as_uuid = getattr(sa_type, "as_uuid", True)
+        yield Declaration(f'factory.Faker("uuid4"{", cast_to=None" if as_uuid else ""})')
+    elif kind == "bytes":
+        yield Declaration(f'factory.Faker("binary", length={_binary_length(sa_type)})')
+    elif isinstance(sa_type, sa.JSON):
+        yield Declaration(
+            'factory.Dict({"name": factory.Faker("word"), "count": factory.Faker("pyint")})'
+        )
+
+
+def _enum_declarations(spec: _Spec, sa_type: Any) -> Iterator[Declaration]:
+    enum_class = getattr(sa_type, "enum_class", None)
+    if enum_class is not None and issubclass(enum_class, enum.Enum) and not spec.unique:
+        rendered = render_literal(next(iter(enum_class)))
+        if rendered is not None:
+            name = rendered[0].rpartition(".")[0]
+            yield Declaration(f"factory.Iterator({name})", rendered[1])
+    members = _enum_members(sa_type, list(sa_type.enums))
+    yield from _choice_declarations(spec, [members.get(t, t) for t in sa_type.enums])
+
+
+def _choice_declarations(spec: _Spec, choices: Sequence[Any]) -> Iterator[Declaration]:
+    admitted = _admitted(spec, choices)
+    rendered = [render_literal(v) for v in admitted]
+    if not admitted or any(r is None for r in rendered):
+        return
+    items = [r for r in rendered if r is not None]
+    imports = tuple(dict.fromkeys(i for r in items for i in r[1]))
+    listing = ", ".join(r[0] for r in items)
+    yield Declaration(f"factory.Iterator([{listing}])", imports)
+
+
+def _ordered_declarations(spec: _Spec, kind: str) -> Iterator[Declaration]:
+    """Numbers, dates and times: a Sequence for unique columns, else a Faker range
+    spanning what the provider itself makes (so CHECK bounds and plausible windows hold)."""
+    provider = _build(spec, spec.column.sa_type)
+    try:
+        made = [provider(context(n)) for n in range(_VERIFY_SAMPLES)]
+    except SynthesisError:
+        return
+    low, high = min(made), max(made)
+    if spec.unique or kind in ("interval", "time"):
+        yield from _sequence_declarations(kind, made[0], spec.column)
+        return
+    # Round numbers first (0 to 1000, whole years); the exact span if a CHECK objects.
+    for bounds in (_rounded(low, high), (low, high)):
+        factory_call = _range_declaration(kind, *bounds, spec.column)
+        if factory_call is not None:
+            yield factory_call
+
+
+def _rounded(low: Any, high: Any) -> tuple[Any, Any]:
+    """A rounder span around [low, high]: 13..995 -> 10..1000, dates to whole years."""
+    if isinstance(low, dt.datetime) and isinstance(high, dt.datetime):
+        start = low.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+        end = high.replace(month=12, day=31, hour=0, minute=0, second=0, microsecond=0)
+        return start, end
+    if isinstance(low, dt.date) and isinstance(high, dt.date):
+        return low.replace(month=1, day=1), high.replace(month=12, day=31)
+    if isinstance(low, (int, float, Decimal)) and isinstance(high, (int, float, Decimal)):
+        return _round_number(low, down=True), _round_number(high, down=False)
+    return low, high
+
+
+def _round_number(value: float | Decimal, *, down: bool) -> int:
+    """To one significant digit, outwards: 13 -> 10 (down), 995 -> 1000 (up)."""
+    whole = math.floor(value) if down else math.ceil(value)
+    if down and 0 <= whole < 10:
+        return 0
+    if -10 < whole < 10:
+        return whole
+    unit: int = 10 ** (len(str(abs(whole))) - 1)
+    floor = (whole // unit) * unit
+    return floor if down or floor == whole else floor + unit
+
+
+def _range_declaration(kind: str, low: Any, high: Any, column: ColumnInfo) -> Declaration | None:
+    bounds = [render_literal(low), render_literal(high)]
+    if bounds[0] is None or bounds[1] is None:
+        return None
+    (lo, lo_imports), (hi, hi_imports) = bounds[0], bounds[1]
+    imports = tuple(dict.fromkeys((*lo_imports, *hi_imports)))
+    if kind == "int":
+        return Declaration(f'factory.Faker("pyint", min_value={lo}, max_value={hi})')
+    if kind == "decimal":
+        scale = getattr(_innermost(column.sa_type), "scale", None)
+        scale = scale if isinstance(scale, int) else 2
+        call = (
+            f'factory.Faker("pydecimal", right_digits={scale}, '
+            f"min_value={int(low)}, max_value={int(high)})"
+        )
+        return Declaration(call)
+    if kind == "float":
+        return Declaration(
+            f'factory.Faker("pyfloat", right_digits=2, min_value={int(low)}, max_value={int(high)})'
+        )
+    if kind == "date":
+        return Declaration(
+            f'factory.Faker("date_between", start_date={lo}, end_date={hi})', imports
+        )
+    if kind == "datetime":
+        zone = ", tzinfo=datetime.timezone.utc" if column.timezone else ""
+        source = f'factory.Faker("date_time_between", start_date={lo}, end_date={hi}{zone})'
+        return Declaration(source, tuple(dict.fromkeys((*imports, "import datetime"))))
+    return None
+
+
+def _sequence_declarations(kind: str, first: Any, column: ColumnInfo) -> Iterator[Declaration]:
+    rendered = render_literal(first)
+    if rendered is None:
+        return
+    start, imports = rendered
+    steps = {
+        "int": "n",
+        "decimal": "n",
+        "float": "n * 0.25",
+        "date": "datetime.timedelta(days=n)",
+        "datetime": "datetime.timedelta(hours=n)",
+        "interval": "datetime.timedelta(minutes=n)",
+    }
+    step = steps.get(kind)
+    if step is not None:
+        needs = ("import datetime",) if "datetime." in step else ()
+        yield Declaration(
+            f"factory.Sequence(lambda n: {start} + {step})",
+            tuple(dict.fromkeys((*imports, *needs))),
+        )
+    if kind == "time":
+        yield Declaration('factory.Faker("time_object")')
+
+
+def _text_declarations(spec: _Spec, sa_type: Any) -> Iterator[Declaration]:
+    limits = [n for n in (text_length(sa_type), spec.domain.max_length) if n is not None]
+    limit = min(limits) if limits else None
+    rule = _text_rule(spec)
+    stem = _stem(spec, rule)
+    if spec.unique:
+        yield from _unique_text_declarations(spec, rule, stem, limit)
+        return
+    natural = _rule_source(rule, spec, limit)
+    if natural is not None:
+        yield Declaration(natural)
+    if limit is None or limit > 12:
+        yield Declaration('factory.Faker("word")')
+    if limit is not None:
+        yield Declaration(f'factory.Faker("lexify", text="{"?" * max(min(limit, 8), 1)}")')
+
+
+def _unique_text_declarations(
+    spec: _Spec, rule: _TextRule, stem: str, limit: int | None
+) -> Iterator[Declaration]:
+    if rule is _EMAIL_RULE:
+        yield Declaration(f'factory.Sequence(lambda n: f"{stem}{{n}}@example.com")')
+    elif rule is _URL_RULE:
+        yield Declaration(f'factory.Sequence(lambda n: f"https://example.com/{stem}-{{n}}")')
+    room = None if limit is None else limit - 7  # "-" and up to a million rows
+    if room is None or room >= 1:
+        head = stem if room is None else stem[:room]
+        yield Declaration(f'factory.Sequence(lambda n: f"{head}-{{n}}")')
+    room_note = None if limit is None or limit >= 7 else f"{10**limit} rows fit {limit} digits"
+    yield Declaration("factory.Sequence(lambda n: str(n))", note=room_note)
+
+
+def _stem(spec: _Spec, rule: _TextRule) -> str:
+    """A readable prefix for sequence values: ``user`` for e-mails, else the column."""
+    if rule is _EMAIL_RULE:
+        return "user"
+    name = spec.column.attribute or spec.column.name
+    return re.sub(r"[^0-9a-z]+", "-", name.lower()).strip("-") or "value"
+
+
+def _rule_source(rule: _TextRule, spec: _Spec, limit: int | None) -> str | None:
+    """The factory_boy declaration that makes values like ``rule`` does, if there is one."""
+    call = _FAKER_CALLS.get(rule.make)
+    if call is not None:
+        method, kwargs = call
+        arguments = "".join(f", {k}={v!r}" for k, v in kwargs.items())
+        return f'factory.Faker("{method}"{arguments})'
+    if rule.make is _person_name:
+        if spec.table_words & _ORG_TABLE_WORDS:
+            return 'factory.Faker("company")'
+        return 'factory.Faker("name")'
+    if rule.make in (_url, _image_url):
+        return 'factory.Faker("url")' if rule.make is _url else 'factory.Faker("image_url")'
+    if rule.make is _code:
+        return 'factory.Faker("bothify", text="??-####", letters="ABCDEFGHIJKLMNOPQRSTUVWXYZ")'
+    if rule.make is _long_text:
+        return 'factory.Faker("paragraph", nb_sentences=3)'
+    if rule.make is _title:
+        return 'factory.Faker("sentence", nb_words=4)'
+    if rule.make is _country:
+        return 'factory.Faker("country_code")'
+    if rule.make is _generic and (limit is None or limit > 40):
+        return 'factory.Faker("sentence", nb_words=6)'
+    if rule.make is _generic and limit is not None and limit > 12:
+        return 'factory.Faker("word")'
+    return None
+
+
+def _binary_length(sa_type: Any) -> int:
+    length = getattr(sa_type, "length", None)
+    return length if isinstance(length, int) and 0 < length <= 16 else 16
+
+
+def _declaration_holds(spec: _Spec, declaration: Declaration) -> bool:
+    """Make values from the declaration's own source; True when every one fits."""
+    namespace: dict[str, Any] = {"factory": importlib.import_module("factory")}
+    try:
+        for line in declaration.imports:
+            exec(line, namespace)  # our own import lines, e.g. "import datetime"
+        made = eval(declaration.source, namespace)  # our own source, checked before it's written
+        build_batch: Callable[..., list[dict[str, Any]]] = namespace["factory"].build_batch
+        rows = build_batch(dict, _VERIFY_SAMPLES, value=made)
+    except Exception:  # a declaration that can't even run is simply not the one
+        return False
+    produced = [row["value"] for row in rows]
+    if not all(_fits(spec, value) for value in produced):
+        return False
+    return not spec.unique or _distinct(produced)
+
+
+def _fits(spec: _Spec, value: Any) -> bool:
+    """True when ``value`` is a valid ORM value of the column: type, length, CHECKs."""
+    if value is None:
+        return False
+    try:
+        stored = storage_value(spec.column, value)
+    except Exception:  # a value the column's type can't even bind
+        return False
+    column = spec.column
+    return (
+        fits_type(value, column)
+        and type_domain(column.sa_type, nullable=column.nullable).admits(stored)
+        and spec.domain.admits(stored)
+    )
+
+
+def _distinct(produced: Sequence[Any]) -> bool:
+    # Case-folded: MySQL and MariaDB compare text case-insensitively under UNIQUE.
+    keys = [v.lower() if isinstance(v, str) else repr(v) for v in produced]
+    return len(set(keys)) == len(keys)
+
+
+def _sampled_declaration(spec: _Spec, provider: Provider) -> Declaration:
+    """The provider's own values as literals: one for a plain column, a list to walk
+    through for a unique one."""
+    count = _LITERAL_SAMPLES if spec.unique else 1
+    made: list[Any] = []
+    for n in range(count):
+        try:
+            made.append(provider(context(n)))
+        except SynthesisError:
+            break
+    rendered = [_renderable(spec, value) for value in made]
+    if not made or any(r is None for r in rendered):
+        return Declaration(
+            "None",
+            note=f"ormprobe can't write {spec.target}'s values as source; set one here",
+        )
+    items = [r for r in rendered if r is not None]
+    imports = tuple(dict.fromkeys(i for r in items for i in r[1]))
+    if spec.unique:
+        listing = ", ".join(r[0] for r in items)
+        note = f"{len(items)} distinct values ormprobe made; add more for more rows"
+        return Declaration(f"factory.Iterator([{listing}], cycle=False)", imports, note)
+    source = items[0][0]
+    if isinstance(made[0], (list, dict, set)):
+        source = f"factory.LazyFunction(lambda: {source})"
+    return Declaration(source, imports, note="a value ormprobe made; replace as you like")
+
+
+def _renderable(spec: _Spec, value: Any) -> tuple[str, tuple[str, ...]] | None:
+    """A literal of ``value``, else of its stored form (sqlalchemy-utils types take it)."""
+    rendered = render_literal(value)
+    if rendered is not None:
+        return rendered
+    try:
+        return render_literal(storage_value(spec.column, value))
+    except Exception:  # no stored form either
+        return None
+
+
+def _enum_literal(member: enum.Enum) -> tuple[str, tuple[str, ...]] | None:
+    owner = type(member)
+    module, qualname = owner.__module__, owner.__qualname__
+    if module in ("__main__", "builtins") or "<" in qualname:
+        return None
+    top = qualname.split(".")[0]
+    return f"{qualname}.{member.name}", (f"from {module} import {top}",)
+
+
+def _temporal_literal(
+    value: dt.date | dt.time | dt.timedelta,
+) -> tuple[str, tuple[str, ...]] | None:
+    tz = getattr(value, "tzinfo", None)
+    if tz is not None and tz is not dt.UTC:
+        return None
+    if isinstance(value, dt.datetime):
+        # Trailing zero fields left out: datetime.datetime(2015, 1, 1, tzinfo=...).
+        fields = [value.year, value.month, value.day, value.hour, value.minute, value.second]
+        fields += [value.microsecond]
+        while len(fields) > 3 and fields[-1] == 0:
+            fields.pop()
+        zone = ", tzinfo=datetime.timezone.utc" if tz is not None else ""
+        return f"datetime.datetime({', '.join(map(str, fields))}{zone})", ("import datetime",)
+    text = repr(value)
+    return (text, ("import datetime",)) if text.startswith("datetime.") else None
+
+
+def _container_literal(value: Any) -> tuple[str, tuple[str, ...]] | None:
+    if isinstance(value, dict):
+        pairs = [(render_literal(k), render_literal(v)) for k, v in value.items()]
+        if any(k is None or v is None for k, v in pairs):
+            return None
+        parts = [f"{k[0]}: {v[0]}" for k, v in pairs if k is not None and v is not None]
+        needed = [i for k, v in pairs if k and v for i in (*k[1], *v[1])]
+        return "{" + ", ".join(parts) + "}", tuple(dict.fromkeys(needed))
+    items = [render_literal(v) for v in value]
+    if any(item is None for item in items):
+        return None
+    rendered = [item for item in items if item is not None]
+    inner = ", ".join(r[0] for r in rendered)
+    imports = tuple(dict.fromkeys(i for r in rendered for i in r[1]))
+    if isinstance(value, list):
+        return f"[{inner}]", imports
+    if isinstance(value, tuple):
+        return f"({inner}{',' if len(rendered) == 1 else ''})", imports
+    return (f"{{{inner}}}" if rendered else "set()"), imports
 
 
 # -- doctest helpers -----------------------------------------------------------------

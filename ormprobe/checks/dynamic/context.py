@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar
@@ -69,6 +70,9 @@ class RunState:
 
         if check.confirm is None:
             raise Skip(f"{check.code} has no database confirmation")
+        # Each case gets its own seed from the run's seed and its id, so a case's values
+        # don't depend on which cases ran before it (pytest -k, xdist splits).
+        seed(zlib.crc32(f"{self.config.seed}:{check.code}[{subject.name}]".encode()))
         with self.sandbox.session() as session, self.factories.bind(session), warnings.catch_warnings():
             # SQLAlchemy's warnings during a scenario are evidence, read where a check
             # wants them; they must not spill onto the user's terminal.
@@ -80,6 +84,9 @@ class RunState:
                 blocker = self.blocker_for(subject)
                 if blocker is not None:
                     raise Skip(blocker) from exc
+                if subject.kind == "model":
+                    # Reported once, here; cases that need this model are skipped.
+                    self.unbuildable.setdefault(subject.name, f"ormprobe could not synthesize it (see OP401[{subject.name}])")
                 # ormprobe could not build valid objects: its own failure, never a finding.
                 raise SynthesisFailure(str(exc)) from exc
 
@@ -156,12 +163,19 @@ class DynamicContext(StaticContext):
             if not self.state.schema.usable(table):
                 self.skip(f"table {table} could not be created on {self.dialect}")
 
-    def require_models(self, models: Iterable[str]) -> None:
-        """Skip unless rows of every model (and of the parents they need) can be made."""
+    def require_models(self, models: Iterable[str], *, parents_only: bool = False) -> None:
+        """Skip unless rows of every model (and of the parents they need) can be made.
+
+        With ``parents_only`` the models themselves may be unbuildable (the case is
+        about why), but the parents they need must not be.
+        """
         for name in models:
             if not self.graph.model(name).configured:
                 self.skip(f"{name}'s mappers failed to configure; see OP901")
             for needed in self._needed_models(name):
+                if parents_only and needed == self.state.factories.plans[name].concrete:
+                    self.require_tables(self.graph.model(needed).tables)
+                    continue
                 if needed in self.state.unbuildable:
                     self.skip(f"{needed} can't be created: {self.state.unbuildable[needed]}")
                 self.require_tables(self.graph.model(needed).tables)

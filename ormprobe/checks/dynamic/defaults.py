@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ormprobe.checks import defaults
-from ormprobe.checks.dynamic.context import DynamicContext
+from ormprobe.checks.dynamic.context import DynamicContext, SynthesisFailure
+from ormprobe.checks.dynamic.dberrors import ErrorKind
 from ormprobe.checks.dynamic.scenarios import attribute_for
 from ormprobe.checks.registry import Subject
 from ormprobe.findings import Finding
@@ -18,7 +19,8 @@ from ormprobe.synth import values
 def _model(ctx: DynamicContext, subject: Subject) -> str:
     if subject.model is None:
         ctx.skip("no model maps this table; ormprobe inserts rows through models")
-    ctx.require_models([subject.model])
+    # The model itself may be unbuildable because of the very default under test.
+    ctx.require_models([subject.model], parents_only=True)
     return subject.model
 
 
@@ -55,15 +57,20 @@ def _confirm_default_not_applied(ctx: DynamicContext, subject: Subject) -> Itera
     attribute = attribute_for(ctx.graph, model, column.qualified_name)
     obj = ctx.new(model)
     if attribute in _set_attributes(obj):
-        ctx.skip(f"{attribute} is set by the model's constructor, so its default is not what fills it")
-    ctx.session.add(obj)
-    ctx.session.flush()
-    row = ctx.row(obj)
-    if row is not None and row.get(column.name) is None:
+        ctx.skip(f"{attribute} is set when a {model} is constructed, so its default is not what fills it")
+    with ctx.attempt() as inserting:
+        ctx.session.add(obj)
+    error = ctx.error_of(inserting)
+    if error is None:
+        return
+    if error.kind is ErrorKind.NOT_NULL and error.names_column(column.name):
         default = column.default.text if column.default else column.server_default
-        yield ctx.finding(subject, f"{subject.name} is NULL after an insert that relied on its default {default}",
-                          evidence=f"the inserted row has {column.name}=NULL", dialect=ctx.dialect,
-                          fix="give the column a default that produces a value on this database")
+        yield ctx.finding(subject, f"{subject.name}'s default {default} produced NULL: the insert is refused",
+                          evidence=f"{error.exception}: {error.message}", dialect=ctx.dialect,
+                          fix="make the default return a value in every environment, or nullable=True",
+                          reproducer=ctx.reproducer([f"f.create({model!r})  # {error.message}"]))
+        return
+    raise SynthesisFailure(f"could not insert a {model} to observe {attribute}'s default: {error.message}")
 
 
 def _set_attributes(obj: Any) -> set[str]:

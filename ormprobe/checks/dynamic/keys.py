@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import sqlalchemy as sa
+
 from ormprobe.checks import keys
 from ormprobe.checks.context import StaticContext
 from ormprobe.checks.dynamic.context import DynamicContext
@@ -120,11 +122,26 @@ def _confirm_not_null_not_enforced(ctx: DynamicContext, subject: Subject) -> Ite
         ctx.skip(f"the model itself refuses None for {attribute} ({type(exc).__name__}); the database is not reached")
     with ctx.attempt() as inserting:
         ctx.session.add(row)
-    error = ctx.error_of(inserting)
-    if error is None:
-        yield ctx.finding(subject, f"{subject.name} is NOT NULL in the model but {ctx.dialect} stored NULL",
-                          evidence=f"INSERT with {column.name}=NULL succeeded", dialect=ctx.dialect,
-                          fix=f"ALTER the column to NOT NULL in the database, or nullable=True in the model")
+    if inserting.failed:
+        return
+    stored = _stored(ctx, row, table.name, [column.name])
+    if stored[column.name] is not None:
+        # The type or the model turned None into a value (JSON stores 'null', an __init__
+        # fills a default): NULL never reached the database, so nothing was shown.
+        ctx.skip(f"{attribute}=None is stored as {stored[column.name]!r}, not NULL; the constraint is not reached")
+    yield ctx.finding(subject, f"{subject.name} is NOT NULL in the model but {ctx.dialect} stored NULL",
+                      evidence=f"a row with {column.name} IS NULL was stored", dialect=ctx.dialect,
+                      fix="ALTER the column to NOT NULL in the database, or nullable=True in the model")
+
+
+def _stored(ctx: DynamicContext, obj: Any, table: str, columns: list[str]) -> dict[str, Any]:
+    """What the database holds in ``columns`` of ``obj``'s row in ``table`` (Core read)."""
+    mapper = sa.inspect(type(obj))
+    live = ctx.table(table)
+    condition = sa.and_(*(c == getattr(obj, mapper.get_property_by_column(c).key)
+                          for c in live.primary_key.columns))
+    row = ctx.session.execute(sa.select(*(live.c[name] for name in columns)).where(condition)).mappings().one()
+    return dict(row)
 
 
 @keys.unique_not_enforced.confirms
@@ -139,11 +156,14 @@ def _confirm_unique_not_enforced(ctx: DynamicContext, subject: Subject) -> Itera
     second = ctx.new(model, unlinked=[f"{table.name}.{c}" for c in constraint.columns], **copied)
     with ctx.attempt() as inserting:
         ctx.session.add(second)
-    error = ctx.error_of(inserting)
-    if error is None:
-        yield ctx.finding(subject, f"{subject.name} is declared unique but {ctx.dialect} stored a duplicate",
-                          evidence=f"two {model} rows with {copied} were accepted", dialect=ctx.dialect,
-                          fix="create the UNIQUE constraint in the database as the model declares it")
+    if inserting.failed:
+        return
+    columns = list(constraint.columns)
+    if _stored(ctx, first, table.name, columns) != _stored(ctx, second, table.name, columns):
+        ctx.skip(f"the model changes {sorted(attributes)} on construction; no duplicate could be stored")
+    yield ctx.finding(subject, f"{subject.name} is declared unique but {ctx.dialect} stored a duplicate",
+                      evidence=f"two {model} rows with {copied} were accepted", dialect=ctx.dialect,
+                      fix="create the UNIQUE constraint in the database as the model declares it")
 
 
 @keys.check_not_enforced.confirms

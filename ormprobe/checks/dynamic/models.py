@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ormprobe.checks import models
 from ormprobe.checks.dynamic.context import DynamicContext, SynthesisFailure
-from ormprobe.checks.dynamic.dberrors import ErrorKind
+from ormprobe.checks.dynamic.dberrors import DBError, ErrorKind
 from ormprobe.checks.registry import Subject
 from ormprobe.errors import SynthesisError
 from ormprobe.findings import Finding
@@ -28,6 +28,9 @@ def _confirm_build(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
                           dialect=ctx.dialect)
         return
     for name in needed:
+        if name != needed[-1] and name in ctx.state.unbuildable:
+            ctx.state.unbuildable[model.name] = f"needs a {name}, which can't be created"
+            ctx.skip(f"needs a {name}, which can't be created: {ctx.state.unbuildable[name]}")
         if not ctx.graph.model(name).configured:
             ctx.skip(f"{name}'s mappers failed to configure; see OP901")
         for table in ctx.graph.model(name).tables:
@@ -44,6 +47,9 @@ def _confirm_build(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
     ctx.state.unbuildable[model.name] = error.message
     if error.kind is ErrorKind.FK_MISMATCH:
         ctx.skip(f"the database refuses a foreign key of {model.name} ({error.message}); see OP301")
+    defaulted = _defaulted_column(ctx, model, error)
+    if defaulted is not None:
+        ctx.skip(f"{defaulted}'s default produced NULL; see OP502[{defaulted}]")
     if predicted and error.kind is ErrorKind.NOT_NULL:
         yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
                           evidence=f"{error.exception}: {error.message}",
@@ -53,3 +59,14 @@ def _confirm_build(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
         f"ormprobe could not synthesize a valid {model.name}: {error.exception}: {error.message}; "
         f'if a value is at fault, set it in [tool.ormprobe.values] "{model.name}.<column>"'
     )
+
+
+def _defaulted_column(ctx: DynamicContext, model: ModelInfo, error: DBError) -> str | None:
+    """``Model.attr`` of the NOT NULL column with a default that the error names, if any."""
+    if error.kind is not ErrorKind.NOT_NULL:
+        return None
+    for column in model.columns:
+        has_default = column.default is not None or column.server_default is not None
+        if has_default and not column.nullable and error.names_column(column.name):
+            return f"{model.name}.{column.attribute}"
+    return None

@@ -193,12 +193,14 @@ def _confirm_backref_out_of_sync(ctx: DynamicContext, subject: Subject) -> Itera
 
 
 def _bare(ctx: DynamicContext, model: str) -> Any:
-    """An empty instance: back-reference events need no column values."""
-    cls = ctx.graph.model(model).class_
-    try:
-        return cls()
-    except TypeError:
-        return ctx.build(model)
+    """An empty instance, made without running the class's ``__init__``.
+
+    Back-reference events live on the instrumented attributes, not in constructors, and
+    a constructor may need arguments or touch the database; neither matters here.
+    """
+    import sqlalchemy.orm as orm
+
+    return orm.class_mapper(ctx.graph.model(model).class_).class_manager.new_instance()
 
 
 @wiring.one_to_one_not_unique.confirms
