@@ -9,6 +9,8 @@ touched.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -18,9 +20,10 @@ import sqlalchemy as sa
 import sqlglot
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Mapper, RelationshipProperty
+from sqlalchemy.orm import exc as orm_exc
 from sqlalchemy.schema import sort_tables_and_constraints
 from sqlalchemy.sql.schema import ColumnCollectionConstraint
-from sqlglot import exp
+from sqlglot.tokens import Tokenizer, TokenType
 
 from ormprobe import sourcemap
 from ormprobe.findings import Location
@@ -61,7 +64,7 @@ def build_graph(loaded: LoadedModels) -> ModelGraph:
         for table in mapper.tables:
             if isinstance(table, sa.Table):
                 models_by_table[table.fullname].append(names[mapper])
-    owners = {t.fullname: _owner_mapper(t, loaded.mappers) for t in tables}
+    owners = _owner_mappers(loaded.mappers)
 
     table_infos = tuple(
         _table_info(table, tuple(models_by_table.get(table.fullname, ())), owners, files)
@@ -122,7 +125,7 @@ def _sorted_tables(metadatas: Iterable[sa.MetaData], problems: list[ConfigProble
             declared.setdefault(id(table), table)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", sa_exc.SAWarning)
-        ordered = sort_tables_and_constraints(list(declared.values()))
+        ordered = sort_tables_and_constraints(list(declared.values()))  # type: ignore[no-untyped-call]
     tables = [table for table, _ in ordered if table is not None]
     for item in caught:
         message = " ".join(str(item.message).split())
@@ -132,12 +135,14 @@ def _sorted_tables(metadatas: Iterable[sa.MetaData], problems: list[ConfigProble
     return tables
 
 
-def _owner_mapper(table: sa.Table, mappers: Sequence[Mapper[Any]]) -> Mapper[Any] | None:
-    """The mapper whose own table this is (the base of a single-table hierarchy)."""
+def _owner_mappers(mappers: Sequence[Mapper[Any]]) -> dict[str, Mapper[Any] | None]:
+    """Each table's own mapper (the base of a single-table hierarchy), by full name."""
+    owners: dict[str, Mapper[Any] | None] = {}
     for mapper in mappers:
-        if mapper.local_table is table and (mapper.inherits is None or not mapper.single):
-            return mapper
-    return None
+        table = mapper.local_table
+        if isinstance(table, sa.Table) and (mapper.inherits is None or not mapper.single):
+            owners.setdefault(table.fullname, mapper)
+    return owners
 
 
 # -- tables --------------------------------------------------------------------------
@@ -203,8 +208,10 @@ def _column_location(
     return sourcemap.table_column_location(table.name, column.name, files)
 
 
+@functools.lru_cache(maxsize=4096)
 def _unique_column_sets(table: sa.Table) -> list[frozenset[str]]:
-    """Column-name sets whose values the database keeps unique."""
+    """Column-name sets whose values the database keeps unique (cached: every FK to a
+    table asks about that table)."""
     sets = []
     if table.primary_key.columns:
         sets.append(frozenset(c.name for c in table.primary_key.columns))
@@ -250,7 +257,7 @@ def _foreign_key_info(
     target_unique = False
     if target_table is not None:
         target = elements[0].column.table
-        target_unique = frozenset(target_columns) in _unique_column_sets(target)  # type: ignore[arg-type]
+        target_unique = frozenset(target_columns) in _unique_column_sets(target)
     column_by_name = {c.name: c for c in columns}
     first = column_by_name.get(local[0])
     return ForeignKeyInfo(
@@ -324,12 +331,18 @@ def _constraints(table: sa.Table, location: Location) -> tuple[ConstraintInfo, .
 def _check_columns(constraint: sa.CheckConstraint, text: str, table: sa.Table) -> tuple[str, ...]:
     if isinstance(constraint, ColumnCollectionConstraint) and constraint.columns:
         return tuple(c.name for c in constraint.columns)
+    # The names are all that is needed here, so sqlglot's tokenizer is enough (a quarter
+    # of a full parse); synth/constraints parses the text when it solves it.
     try:
-        parsed = sqlglot.parse_one(text)
-    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        tokens = _TOKENIZER.tokenize(text)
+    except sqlglot.errors.TokenError:
         return ()
-    names = {c.name for c in parsed.find_all(exp.Column)}
+    names = {token.text.strip('"`[]') for token in tokens if token.token_type in _NAME_TOKENS}
     return tuple(c.name for c in table.columns if c.name in names)
+
+
+_TOKENIZER = Tokenizer()
+_NAME_TOKENS = (TokenType.VAR, TokenType.IDENTIFIER)
 
 
 def _index_info(index: sa.Index) -> IndexInfo:
@@ -507,16 +520,23 @@ def _mapped_columns(
         yield _with(described, attribute=key, location=location)
 
 
-def _with(column: ColumnInfo, **changes: Any) -> ColumnInfo:
-    from dataclasses import replace
+_COLUMN_FIELDS = tuple(f.name for f in dataclasses.fields(ColumnInfo))
 
-    return replace(column, **changes)
+
+def _with(column: ColumnInfo, **changes: Any) -> ColumnInfo:
+    """A copy with ``changes``, filled slot by slot: ``dataclasses.replace`` and
+    ``copy.copy`` walk the field list through ``__init__``/``__setstate__`` for every
+    column, a measurable share of building a graph of a thousand models."""
+    copied = object.__new__(ColumnInfo)
+    for name in _COLUMN_FIELDS:
+        object.__setattr__(copied, name, changes[name] if name in changes else getattr(column, name))
+    return copied
 
 
 def _attribute_key(mapper: Mapper[Any], column: Any) -> str:
     try:
         return str(mapper.get_property_by_column(column).key)
-    except (sa_exc.NoSuchColumnError, KeyError, sa_exc.UnmappedColumnError):
+    except (sa_exc.NoSuchColumnError, KeyError, orm_exc.UnmappedColumnError):
         return str(column.name)
 
 

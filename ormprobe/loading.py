@@ -341,7 +341,7 @@ def _unwrap_seed(obj: Any) -> Iterator[registry | sa.MetaData]:
         yield obj
         return
     if isinstance(obj, type):
-        mapper = sa.inspect(obj, raiseerr=False)
+        mapper: Any = sa.inspect(obj, raiseerr=False)
         if isinstance(mapper, Mapper):
             yield mapper.registry
             return
@@ -466,17 +466,17 @@ def _locate_problem(problem: ConfigProblem, registries: Sequence[registry]) -> C
                     return replace(problem, target=f"{name}.{key}", location=location)
     if problem.target is None or "." not in problem.target:
         for match in _DOTTED_NAME.finditer(problem.message):
-            cls = classes.get(match.group(1))
-            if cls is not None and hasattr(cls, match.group(2)):
-                location = attribute_location(cls, match.group(2)) or problem.location
-                return replace(problem, target=f"{match.group(1)}.{match.group(2)}", location=location)
+            named = classes.get(match.group(1))
+            if named is not None and hasattr(named, match.group(2)):
+                found = attribute_location(named, match.group(2)) or problem.location
+                return replace(problem, target=f"{match.group(1)}.{match.group(2)}", location=found)
     elif problem.location.path is None:
         # A warning names its Model.attr but has no traceback frame: point at the attribute.
         model, _, key = problem.target.partition(".")
-        cls = classes.get(model)
-        location = attribute_location(cls, key) if cls is not None else None
-        if location is not None:
-            return replace(problem, location=location)
+        owner = classes.get(model)
+        pointed = attribute_location(owner, key) if owner is not None else None
+        if pointed is not None:
+            return replace(problem, location=pointed)
     return problem
 
 

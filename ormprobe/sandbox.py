@@ -271,16 +271,39 @@ class Sandbox:
         reserved = sorted(_SESSION_RESERVED.intersection(session_kwargs))
         if reserved:
             raise UsageError(f"sandbox sessions set {', '.join(reserved)} themselves; drop it")
-        case = self.connection.begin_nested()
-        orm_session = Session(
-            bind=self.connection, join_transaction_mode="create_savepoint", **session_kwargs
-        )
+        with self._case_savepoint():
+            orm_session = Session(
+                bind=self.connection, join_transaction_mode="create_savepoint", **session_kwargs
+            )
+            try:
+                yield orm_session
+            finally:
+                orm_session.close()
+
+    @contextmanager
+    def _case_savepoint(self) -> Iterator[None]:
+        """The SAVEPOINT around one case, rolled back on exit and popped off the stack.
+
+        ``ROLLBACK TO SAVEPOINT`` keeps the savepoint open until the transaction ends. The
+        run's outer transaction lasts for thousands of cases, and SQLite slows down with
+        every savepoint left open (a rollback takes 100x longer late in a run), so on
+        SQLite the case savepoint, and every savepoint the case opened inside it, is also
+        released. PostgreSQL and MySQL are faster without the extra statement.
+        """
+        if self.connection.dialect.name != "sqlite":
+            case = self.connection.begin_nested()
+            try:
+                yield
+            finally:
+                if case.is_active:
+                    case.rollback()
+            return
+        self.connection.exec_driver_sql(f"SAVEPOINT {_CASE_SAVEPOINT}")
         try:
-            yield orm_session
+            yield
         finally:
-            orm_session.close()
-            if case.is_active:
-                case.rollback()
+            self.connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_CASE_SAVEPOINT}")
+            self.connection.exec_driver_sql(f"RELEASE SAVEPOINT {_CASE_SAVEPOINT}")
 
     @contextmanager
     def attempt(self, session: Session) -> Iterator[Attempt]:
@@ -320,6 +343,9 @@ class Sandbox:
             if not _is_orm_or_database_error(exc):
                 raise
             outcome.error = exc
+
+
+_CASE_SAVEPOINT = "ormprobe_case"
 
 
 def _is_orm_or_database_error(exc: BaseException) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from ormprobe.checks import targets
 from ormprobe.checks.context import StaticContext
@@ -47,7 +47,7 @@ def _parent_delete_fix(graph: ModelGraph, rel: RelationshipInfo) -> str:
 
 @check("OP201", "delete-nulls-required-fk", Severity.ERROR,
        proven=True, subjects=targets.relationship_subjects(_one_to_many_over_required_fk), tags=("cascade", "delete"))
-def delete_nulls_required_fk(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def delete_nulls_required_fk(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Deleting a parent does not try to set its children's NOT NULL foreign key to NULL.
 
     Without a ``delete`` cascade, the ORM "detaches" the children of a deleted parent by
@@ -90,7 +90,7 @@ def delete_nulls_required_fk(ctx: StaticContext, subject: Subject) -> Iterator[F
 
 @check("OP202", "orphan-nulls-required-fk", Severity.WARNING,
        proven=True, subjects=targets.relationship_subjects(_one_to_many_over_required_fk), tags=("cascade", "orphan"))
-def orphan_nulls_required_fk(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def orphan_nulls_required_fk(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Removing a child from a collection does not NULL its NOT NULL foreign key.
 
     ## Why is this bad?
@@ -134,7 +134,7 @@ def _fks_toward_owner(graph: ModelGraph, rel: RelationshipInfo) -> tuple[Foreign
 
 @check("OP203", "passive-deletes-without-ondelete", Severity.ERROR,
        proven=True, subjects=targets.relationship_subjects(_passive), tags=("cascade", "delete"))
-def passive_deletes_without_ondelete(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def passive_deletes_without_ondelete(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """``passive_deletes=True`` is backed by an ``ON DELETE`` rule on the foreign key.
 
     ## Why is this bad?
@@ -176,7 +176,7 @@ def _bypassed(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 @check("OP204", "ondelete-bypassed-by-orm", Severity.ERROR,
        proven=True, subjects=targets.relationship_subjects(_bypassed), tags=("cascade", "delete"))
-def ondelete_bypassed_by_orm(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def ondelete_bypassed_by_orm(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """The ORM does not pre-empt the foreign key's ``ON DELETE`` rule.
 
     ## Why is this bad?
@@ -220,7 +220,7 @@ def _set_null(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:
 
 @check("OP205", "set-null-on-not-null-fk", Severity.ERROR,
        proven=True, subjects=targets.foreign_key_subjects(_set_null), tags=("fk", "delete"))
-def set_null_on_not_null_fk(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def set_null_on_not_null_fk(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """``ON DELETE SET NULL`` is only used on nullable columns.
 
     ## Why is this bad?
@@ -260,7 +260,7 @@ def _delete_on_many_to_one(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 @check("OP206", "delete-cascade-on-many-to-one", Severity.ERROR,
        proven=True, subjects=targets.relationship_subjects(_delete_on_many_to_one), tags=("cascade", "delete"))
-def delete_cascade_on_many_to_one(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def delete_cascade_on_many_to_one(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A many-to-one relationship does not cascade deletes to the shared parent.
 
     ## Why is this bad?
@@ -299,7 +299,7 @@ def _delete_on_many_to_many(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 @check("OP207", "delete-cascade-on-many-to-many", Severity.ERROR,
        proven=True, subjects=targets.relationship_subjects(_delete_on_many_to_many), tags=("cascade", "many-to-many"))
-def delete_cascade_on_many_to_many(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def delete_cascade_on_many_to_many(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A many-to-many relationship does not cascade deletes to the other side.
 
     ## Why is this bad?
@@ -331,7 +331,7 @@ def _no_save_update(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 @check("OP208", "cascade-without-save-update", Severity.ERROR,
        proven=True, subjects=targets.relationship_subjects(_no_save_update), tags=("cascade",))
-def cascade_without_save_update(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def cascade_without_save_update(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Objects attached through a relationship are added to the session with their parent.
 
     ## Why is this bad?
@@ -392,7 +392,7 @@ def secondary_cleanup_gaps(graph: ModelGraph, rel: RelationshipInfo) -> list[tup
 
 @check("OP209", "secondary-rows-left-behind", Severity.ERROR,
        proven=True, subjects=targets.relationship_subjects(_many_to_many_without_passive), tags=("many-to-many", "delete"))
-def secondary_rows_left_behind(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def secondary_rows_left_behind(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Deleting either side of a many-to-many removes its association rows.
 
     ## Why is this bad?

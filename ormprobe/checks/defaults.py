@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from ormprobe.checks import targets
 from ormprobe.checks.context import StaticContext
@@ -24,7 +24,7 @@ def evaluated_once(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> b
 
 @check("OP501", "default-evaluated-once", Severity.ERROR,
        proven=True, subjects=targets.column_subjects(evaluated_once), tags=("default",))
-def default_evaluated_once(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def default_evaluated_once(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Time and id defaults are computed per row, not once at import.
 
     ## Why is this bad?
@@ -64,7 +64,7 @@ def _has_default(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> boo
 
 @check("OP502", "default-not-applied", Severity.ERROR, needs_database=True,
        subjects=targets.column_subjects(_has_default), tags=("default",))
-def default_not_applied(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def default_not_applied(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A NOT NULL column with a default is filled when a row is inserted without it.
 
     ## Why is this bad?
@@ -93,7 +93,7 @@ def _server_onupdate(graph: ModelGraph, table: TableInfo, column: ColumnInfo) ->
 
 @check("OP503", "server-onupdate-without-trigger", Severity.WARNING, needs_database=True,
        subjects=targets.column_subjects(_server_onupdate), tags=("default",))
-def server_onupdate_without_trigger(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def server_onupdate_without_trigger(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A column marked ``server_onupdate`` really changes when its row is updated.
 
     ## Why is this bad?

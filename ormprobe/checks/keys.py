@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ormprobe.checks import targets
 from ormprobe.checks.context import StaticContext
@@ -40,7 +40,7 @@ def _resolved(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:
 
 @check("OP301", "fk-target-not-unique", Severity.ERROR,
        proven=True, subjects=targets.foreign_key_subjects(_resolved), tags=("fk",))
-def fk_target_not_unique(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def fk_target_not_unique(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A foreign key references a primary key or UNIQUE columns.
 
     ## Why is this bad?
@@ -102,7 +102,7 @@ def _index_names(table: TableInfo, dialect: str) -> list[str]:
 
 
 @check("OP302", "duplicate-constraint-name", Severity.ERROR, proven=True, subjects=targets.table_subjects, tags=("schema",))
-def duplicate_constraint_name(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def duplicate_constraint_name(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Index and constraint names are unique where the database requires it.
 
     ## Why is this bad?
@@ -142,7 +142,7 @@ def _composite_nullable(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:
 
 @check("OP303", "composite-fk-partially-nullable", Severity.WARNING,
        proven=True, subjects=targets.foreign_key_subjects(_composite_nullable), tags=("fk",))
-def composite_fk_partially_nullable(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def composite_fk_partially_nullable(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A composite foreign key with NOT NULL columns can't be half NULL.
 
     ## Why is this bad?
@@ -183,7 +183,7 @@ def _required_without_default(graph: ModelGraph, table: TableInfo, column: Colum
 
 @check("OP304", "not-null-not-enforced", Severity.ERROR, needs_database=True,
        subjects=targets.column_subjects(_required_without_default), tags=("constraint",))
-def not_null_not_enforced(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def not_null_not_enforced(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """The database rejects NULL in a NOT NULL column.
 
     ## Why is this bad?
@@ -206,7 +206,7 @@ def _unique(graph: ModelGraph, table: TableInfo, constraint: ConstraintInfo) -> 
 
 @check("OP307", "unique-not-enforced", Severity.ERROR, needs_database=True,
        subjects=targets.constraint_subjects(_unique), tags=("constraint",))
-def unique_not_enforced(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def unique_not_enforced(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """The database rejects a duplicate in a UNIQUE constraint.
 
     ## Why is this bad?
@@ -228,7 +228,7 @@ def _check(graph: ModelGraph, table: TableInfo, constraint: ConstraintInfo) -> b
 
 @check("OP308", "check-not-enforced", Severity.WARNING, needs_database=True,
        subjects=targets.constraint_subjects(_check), tags=("constraint",))
-def check_not_enforced(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def check_not_enforced(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """The database rejects a row that violates a CHECK constraint.
 
     ## Why is this bad?
@@ -251,7 +251,7 @@ def _enum(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> bool:
 
 @check("OP309", "enum-not-enforced", Severity.WARNING, needs_database=True,
        proven=True, subjects=targets.column_subjects(_enum), tags=("constraint",))
-def enum_not_enforced(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def enum_not_enforced(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """An Enum column rejects values outside the enum.
 
     ## Why is this bad?
@@ -294,7 +294,7 @@ def enum_not_enforced(ctx: StaticContext, subject: Subject) -> Iterator[Finding]
 
 @check("OP306", "ddl-failed", Severity.ERROR, needs_database=True, subjects=targets.table_subjects,
        tags=("schema",))
-def ddl_failed(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def ddl_failed(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Every table can be created from the models on the target database.
 
     Failures explained by a more specific check (a duplicate name, an FK to non-unique
@@ -322,7 +322,7 @@ def _string_without_length(graph: ModelGraph, table: TableInfo, column: ColumnIn
 
 @check("OP310", "varchar-without-length", Severity.ERROR,
        proven=True, subjects=targets.column_subjects(_string_without_length), tags=("portability",))
-def varchar_without_length(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def varchar_without_length(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """String columns have a length where the database requires one (MySQL, MariaDB).
 
     ## Why is this bad?
@@ -445,7 +445,7 @@ _cycle_subjects.__name__ = "fk_cycles"
 
 
 @check("OP305", "fk-cycle-without-post-update", Severity.ERROR, proven=True, subjects=_cycle_subjects, tags=("fk",))
-def fk_cycle_without_post_update(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def fk_cycle_without_post_update(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Tables that reference each other can be inserted (and created) in some order.
 
     ## Why is this bad?
@@ -490,7 +490,7 @@ def _fk_single(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:
 
 @check("OP311", "fk-without-index", Severity.INFO, stability=Stability.PREVIEW,
        subjects=targets.foreign_key_subjects(_fk_single), tags=("fk", "performance"))
-def fk_without_index(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def fk_without_index(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Foreign key columns are indexed.
 
     ## Why is this bad?

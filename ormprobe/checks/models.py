@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ormprobe.checks import targets
 from ormprobe.checks.context import StaticContext
@@ -48,7 +48,7 @@ _models.__name__ = "models"
 
 
 @check("OP401", "build", Severity.ERROR, proven=True, subjects=_models, tags=("model",))
-def build(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def build(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A valid object of every model can be created and flushed, with its required parents.
 
     ormprobe synthesizes values for every column (honouring types, lengths, enums,

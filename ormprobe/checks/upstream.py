@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ormprobe.checks.context import StaticContext
 from ormprobe.checks.registry import Subject, check
@@ -41,7 +41,7 @@ _errors.__name__ = "configuration_errors"
 _warnings.__name__ = "configuration_warnings"
 
 
-def _relay(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def _relay(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     for problem in subject.obj:
         link = f" ({_DOCS}{problem.code})" if problem.code else ""
         first_sentence = problem.message.split(".  ")[0].split(". ")[0]
@@ -55,7 +55,7 @@ def _relay(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
 
 
 @check("OP901", "mapper-configuration-error", Severity.ERROR, subjects=_errors, tags=("upstream",))
-def mapper_configuration_error(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def mapper_configuration_error(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """SQLAlchemy can configure the mappers.
 
     When ``configure_mappers()`` raises, nothing that touches these models works: the
@@ -80,7 +80,7 @@ def mapper_configuration_error(ctx: StaticContext, subject: Subject) -> Iterator
 
 
 @check("OP902", "sqlalchemy-warning", Severity.WARNING, subjects=_warnings, tags=("upstream",))
-def sqlalchemy_warning(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def sqlalchemy_warning(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """SQLAlchemy configures the mappers without warnings.
 
     SAWarnings at configure time point at real ambiguities, such as two relationships

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from ormprobe.checks import targets
 from ormprobe.checks.context import StaticContext
@@ -25,7 +25,7 @@ def _writable(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 @check("OP101", "round-trip", Severity.ERROR, proven=True, subjects=targets.relationship_subjects(_writable),
        tags=("relationship",))
-def round_trip(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def round_trip(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Linked objects come back through the relationship after flush and reload.
 
     The check links objects through the attribute (appending to a collection or
@@ -68,7 +68,7 @@ def _has_reverse(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 @check("OP102", "backref-out-of-sync", Severity.WARNING, proven=True, subjects=targets.relationship_subjects(_has_reverse),
        tags=("relationship",))
-def backref_out_of_sync(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def backref_out_of_sync(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Changing one side of a relationship pair updates the other side before flush.
 
     ## Why is this bad?
@@ -115,7 +115,7 @@ def _scalar_one_to_many(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 @check("OP103", "one-to-one-not-unique", Severity.ERROR,
        proven=True, subjects=targets.relationship_subjects(_scalar_one_to_many), tags=("relationship", "fk"))
-def one_to_one_not_unique(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def one_to_one_not_unique(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A one-to-one relationship's foreign key is UNIQUE, so the database allows one child.
 
     ## Why is this bad?
@@ -163,7 +163,7 @@ def _inverted_candidate(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 @check("OP104", "self-reference-inverted", Severity.ERROR,
        proven=True, subjects=targets.relationship_subjects(_inverted_candidate), tags=("relationship",))
-def self_reference_inverted(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def self_reference_inverted(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A scalar self-referential relationship points the way its name says.
 
     ## Why is this bad?
@@ -201,7 +201,7 @@ def _many_to_many(graph: ModelGraph, rel: RelationshipInfo) -> bool:
 
 @check("OP105", "secondary-extra-required-column", Severity.ERROR,
        proven=True, subjects=targets.relationship_subjects(_many_to_many), tags=("relationship", "many-to-many"))
-def secondary_extra_required_column(ctx: StaticContext, subject: Subject) -> Iterator[Finding]:
+def secondary_extra_required_column(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A many-to-many ``secondary`` table can be filled by the relationship alone.
 
     ## Why is this bad?

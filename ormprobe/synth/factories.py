@@ -53,7 +53,7 @@ from ormprobe.synth.constraints import (
     repair_candidates,
     satisfy_relations,
 )
-from ormprobe.synth.plan import Link, ModelPlan, build_plans, required_order
+from ormprobe.synth.plan import Link, ModelPlan, build_plans, closes_cycle, required_order
 from ormprobe.synth.source import ModuleHeader, render_module
 
 __all__ = ["Factories", "seed"]
@@ -141,12 +141,15 @@ class _Scope:
 
     Attributes:
         parents: shared parents, by (parent model, referenced table).
+        assigned: parents a link must use whatever it is (the row a deferred-cycle parent
+            points back at), by (parent model, referenced table).
         pending: objects added but not flushed yet.
         created: every object persisted in the call, with its model, for verification.
         depth: how many factory calls deep the current one is (1 = the caller's own).
     """
 
     parents: dict[tuple[str, str], Any] = field(default_factory=dict)
+    assigned: dict[tuple[str, str], Any] = field(default_factory=dict)
     pending: list[Any] = field(default_factory=list)
     created: list[tuple[str, Any]] = field(default_factory=list)
     depth: int = 0
@@ -404,6 +407,9 @@ class Factories:
         for column in self._valued_columns(plan):
             assert column.attribute is not None
             out[column.attribute] = self._declaration(info, plan, column)
+        for link in plan.required_links:
+            if closes_cycle(self.plans, plan.concrete, link):
+                out[link.attributes[0]] = _deferred_key_source(self.graph, link)
         for table in info.tables:
             self._relation_declarations(plan.concrete, table, out, overrides)
             self._unsolved_declarations(plan.concrete, table, out, overrides)
@@ -481,18 +487,25 @@ class Factories:
             if not named or any(columns[n].attribute in overrides for n in named):
                 continue
             note = f"CHECK {check.name or ''} ({check.sqltext}): make sure values pass it"
-            sample = {
-                n: s[0][1] for n, c in columns.items() if (s := self._provider_samples(c.info))
-            }
-            found = self._candidates(table, check, columns, sample, ())
-            chosen = next((c for c in found if c.verdict is True and c.column in named), None)
+            chosen = self._passing_value(table, check, columns, named)
+            column = columns[chosen.column if chosen is not None else named[0]]
             rendered = values.render_literal(chosen.value) if chosen is not None else None
-            attribute = columns[chosen.column if chosen else named[0]].attribute
-            unique = self.must_be_unique(columns[chosen.column if chosen else named[0]].info)
-            if rendered is not None and not unique:
-                out[attribute] = values.Declaration(rendered[0], rendered[1], note=note)
+            if rendered is not None and not self.must_be_unique(column.info):
+                out[column.attribute] = values.Declaration(rendered[0], rendered[1], note=note)
             else:
-                out[attribute] = replace(out[attribute], note=note)
+                out[column.attribute] = replace(out[column.attribute], note=note)
+
+    def _passing_value(
+        self,
+        table: str,
+        check: ConstraintInfo,
+        columns: Mapping[str, _Column],
+        named: list[str],
+    ) -> Candidate | None:
+        """A value Python knows passes ``check``, for a row of the providers' values."""
+        sample = {n: s[0][1] for n, c in columns.items() if (s := self._provider_samples(c.info))}
+        found = self._candidates(table, check, columns, sample, ())
+        return next((c for c in found if c.verdict is True and c.column in named), None)
 
     def _takes_keywords(self, model: str, declared: Mapping[str, Any]) -> bool:
         """Whether the model's constructor takes every attribute its factory sets."""
@@ -514,22 +527,9 @@ class Factories:
         for column in self._valued_columns(plan):
             assert column.attribute is not None
             declarations[column.attribute] = self._value_declaration(model, plan, column)
-        for link in plan.links:
-            if not link.required or link.parent is None:
-                continue
-            if link.self_referential:
-                for attribute, target in zip(link.attributes, link.target_attributes, strict=True):
-                    declarations[attribute] = _self_attribute(target)
-                continue
-            parent = functools.partial(self._parent_for, link)
-            if link.relationship is not None:
-                declarations[link.relationship] = _lazy_function(parent)
-            else:
-                params[_link_key(link)] = _lazy_function(parent)
-                for attribute, target in zip(link.attributes, link.target_attributes, strict=True):
-                    declarations.setdefault(
-                        attribute, _lazy_attribute(_key_of(_link_key(link), target))
-                    )
+        for link in plan.required_links:
+            if link.parent is not None:
+                self._link_declarations(plan, link, declarations, params)
         for key, override in self.overrides.items():
             owner, _, attribute = key.partition(".")
             if owner in self._lineage(plan.concrete):
@@ -544,6 +544,30 @@ class Factories:
         if params:
             attrs["Params"] = type("Params", (), params)
         return type(f"{model.class_.__name__}Factory", (_Factory,), attrs)
+
+    def _link_declarations(
+        self, plan: ModelPlan, link: Link, declarations: dict[str, Any], params: dict[str, Any]
+    ) -> None:
+        """How a row gets the parent of one required link."""
+        pairs = list(zip(link.attributes, link.target_attributes, strict=True))
+        if link.self_referential:
+            declarations.update({attribute: _self_attribute(target) for attribute, target in pairs})
+        elif closes_cycle(self.plans, plan.concrete, link):
+            # The parent comes after the row (see _create_deferred_parents): the row
+            # gets the key the parent will have.
+            declarations[link.attributes[0]] = _lazy_function(
+                functools.partial(self._deferred_key, plan.concrete, link)
+            )
+        elif link.relationship is not None:
+            declarations[link.relationship] = _lazy_function(
+                functools.partial(self._parent_for, link)
+            )
+        else:
+            params[_link_key(link)] = _lazy_function(functools.partial(self._parent_for, link))
+            for attribute, target in pairs:
+                declarations.setdefault(
+                    attribute, _lazy_attribute(_key_of(_link_key(link), target))
+                )
 
     def _valued_columns(self, plan: ModelPlan) -> list[ColumnInfo]:
         """The columns a row gets values for: those left to nobody else, plus those a
@@ -625,7 +649,9 @@ class Factories:
         assert link.parent is not None
         scope = _SCOPE.get()
         key = (link.parent, link.fk.target_table)
-        if not link.fresh and scope is not None and key in scope.parents:
+        if scope is not None and key in scope.assigned:
+            parent = scope.assigned[key]
+        elif not link.fresh and scope is not None and key in scope.parents:
             parent = scope.parents[key]
         else:
             parent_factory = self.factory(link.parent)
@@ -665,9 +691,53 @@ class Factories:
                 session.flush()
         if scope is not None:
             scope.created.append((model, obj))
+            self._create_deferred_parents(model, obj, scope)
         elif self.verify:
             self.verify_links(obj, model)
         return obj
+
+    def _deferred_key(self, model: str, link: Link) -> Any:
+        """The key a deferred-cycle link points at: the row being completed, when this
+        row is the parent it creates; else the key its new parent will have."""
+        scope = _SCOPE.get()
+        completing = _assigned(scope, link)
+        if completing is not None:
+            return getattr(completing, link.target_attributes[0])
+        return self._reserve_key(model, link)
+
+    def _reserve_key(self, model: str, link: Link) -> Any:
+        """The key a deferred-cycle parent will be created with, counted down like the
+        explicit keys of self-referencing rows, so it never meets an autoincrement key."""
+        if link.parent is None or len(link.fk.target_columns) != 1:
+            raise SynthesisError(
+                f"{model}: the DEFERRABLE cycle through {'/'.join(link.attributes)} has a "
+                "composite key; set it in [tool.ormprobe.values]",
+                target=model,
+            )
+        table = self.graph.table(link.fk.target_table)
+        column = table.column(link.fk.target_columns[0])
+        return _explicit_key_base(column) - next(self._counter(column))
+
+    def _create_deferred_parents(self, model: str, obj: Any, scope: _Scope) -> None:
+        """Create the parents of deferred-cycle links, pointing back at ``obj``.
+
+        The row was inserted with the keys they will have (the database checks those
+        foreign keys at commit); each parent's own link to the row reuses ``obj``.
+        """
+        plan = self.plans[model]
+        given = _GIVEN.get()
+        for link in plan.required_links:
+            if link.attributes[0] in given or not closes_cycle(self.plans, model, link):
+                continue
+            if _assigned(scope, link) is not None:
+                continue  # this row is itself the parent of the row it points at
+            assert link.parent is not None
+            if sa.inspect(obj).pending:
+                self._session().flush()  # the parent copies this row's key
+            for table in self.graph.model(model).tables:
+                scope.assigned[(model, table)] = obj
+            target = link.target_attributes[0]
+            self.factory(link.parent).create(**{target: getattr(obj, link.attributes[0])})
 
     def _finish(self, scope: _Scope) -> None:
         """End a top-level call: flush the parents still pending, verify if asked."""
@@ -969,6 +1039,16 @@ def _explicit_key_base(column: ColumnInfo) -> int:
     return _EXPLICIT_KEY_BASE.get(column.type_class.rpartition(".")[2], _DEFAULT_EXPLICIT_KEY_BASE)
 
 
+def _deferred_key_source(graph: ModelGraph, link: Link) -> values.Declaration:
+    """The key column of a DEFERRABLE cycle link: the key its parent will be made with."""
+    column = graph.table(link.fk.target_table).column(link.fk.target_columns[0])
+    stem = link.relationship or link.attributes[0].removesuffix("_id")
+    return values.Declaration(
+        f"factory.Sequence(lambda n: {_explicit_key_base(column):_} - n)",
+        note=f"DEFERRABLE: the {link.parent} it points at is made after the row (make_{stem})",
+    )
+
+
 def _override_source(key: str, override: Any) -> values.Declaration:
     """A ``[tool.ormprobe.values]`` entry as factory_boy source."""
     function = _override_callable(key, override)
@@ -1170,6 +1250,13 @@ def _parent_scope() -> Iterator[_Scope | None]:
         yield scope
     finally:
         _SCOPE.reset(token)
+
+
+def _assigned(scope: _Scope | None, link: Link) -> Any:
+    """The parent ``link`` must use in this call, if one was assigned."""
+    if scope is None or link.parent is None:
+        return None
+    return scope.assigned.get((link.parent, link.fk.target_table))
 
 
 def _link_key(link: Link) -> str:

@@ -263,10 +263,8 @@ def required_order(plans: dict[str, ModelPlan], name: str) -> list[str]:
     order: list[str] = []
     visiting: list[str] = []
 
-    def visit(current: str, deferred: bool = False) -> None:
+    def visit(current: str) -> None:
         if current in order:
-            return
-        if current in visiting and deferred:
             return
         if current in visiting:
             cycle = " -> ".join([*visiting[visiting.index(current) :], current])
@@ -277,9 +275,12 @@ def required_order(plans: dict[str, ModelPlan], name: str) -> list[str]:
             )
         visiting.append(current)
         for link in plans[current].required_links:
-            if link.parent is not None and not link.self_referential:
-                parent = plans[link.parent].concrete if link.parent in plans else link.parent
-                visit(parent, link.deferred)
+            if link.parent is None or link.self_referential:
+                continue
+            parent = _concrete(plans, link.parent)
+            if link.deferred and _reaches(plans, parent, set(visiting)):
+                continue  # checked at commit: this parent comes after the row
+            visit(parent)
         visiting.pop()
         order.append(current)
 
@@ -288,15 +289,34 @@ def required_order(plans: dict[str, ModelPlan], name: str) -> list[str]:
 
 
 def closes_cycle(plans: dict[str, ModelPlan], model: str, link: Link) -> bool:
-    """True when ``link``'s parent (through required links) requires ``model`` itself.
+    """True when ``link`` is deferred and its parent (through required links) requires
+    ``model`` itself: the parent must then be created after the row.
 
-    Only a deferred link may close a cycle (:func:`required_order` refuses the others);
-    its parent is then created after the row.
+    Only a deferred link may close a cycle (:func:`required_order` refuses the others).
     """
     if not link.deferred or link.parent is None or link.self_referential:
         return False
-    parent = plans[link.parent].concrete if link.parent in plans else link.parent
-    try:
-        return model in required_order(plans, parent)[:-1]
-    except SynthesisError:
-        return False
+    return _reaches(plans, _concrete(plans, link.parent), {model})
+
+
+def _concrete(plans: dict[str, ModelPlan], model: str) -> str:
+    return plans[model].concrete if model in plans else model
+
+
+def _reaches(plans: dict[str, ModelPlan], start: str, targets: set[str]) -> bool:
+    """Whether required links lead from ``start`` to one of ``targets``."""
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        current = stack.pop()
+        if current in targets:
+            return True
+        if current in seen or current not in plans:
+            continue
+        seen.add(current)
+        stack.extend(
+            _concrete(plans, link.parent)
+            for link in plans[current].required_links
+            if link.parent is not None and not link.self_referential
+        )
+    return False

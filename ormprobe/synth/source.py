@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ormprobe.errors import SynthesisError
 from ormprobe.graph import ModelGraph, ModelInfo
-from ormprobe.synth.plan import Link, ModelPlan, required_order
+from ormprobe.synth.plan import Link, ModelPlan, closes_cycle, required_order
 from ormprobe.synth.values import Declaration
 
 __all__ = ["ModuleHeader", "render_module"]
@@ -56,8 +56,13 @@ class _Names:
     modules: Mapping[str, str]
     factories: Mapping[str, str]
 
+    graph: ModelGraph
+
     def model(self, info: ModelInfo) -> str:
         return f"{self.modules[info.module]}.{info.qualname}"
+
+    def model_of(self, name: str) -> str:
+        return self.model(self.graph.model(name))
 
 
 def render_module(
@@ -195,7 +200,7 @@ def _names(graph: ModelGraph, models: Sequence[str]) -> _Names:
             name, counter = f"{base}{counter}", counter + 1
         taken.add(name)
         factories[model] = name
-    return _Names(aliases, factories)
+    return _Names(aliases, factories, graph)
 
 
 # -- module parts ------------------------------------------------------------------------
@@ -383,7 +388,7 @@ def _factory_class(
         lines += [f"{_INDENT * 2}{line}" for entry in params for line in entry.lines]
     if body:
         lines.append("")
-        lines += [f"{_INDENT}{line}" for entry in body for line in entry.lines]
+        lines += [f"{_INDENT}{line}" if line else "" for entry in body for line in entry.lines]
     return "\n".join(lines)
 
 
@@ -421,9 +426,14 @@ def _entries(
     declarations: Mapping[str, Declaration],
     names: _Names,
 ) -> tuple[list[_Entry], list[_Entry]]:
-    """``Params`` entries, and the links' and values' entries of one factory."""
+    """``Params`` entries, and the links', values' and hooks' entries of one factory."""
     params, links = _link_entries(plans, plan, names)
-    return params, [*links, *_value_entries(declarations, names)]
+    hooks = [entry for entry in links if entry.name.startswith("make_")]
+    plain = [entry for entry in links if entry not in hooks]
+    body = [*plain, *_value_entries(declarations, names), *hooks]
+    if body and body[0].lines[0] == "":
+        body[0] = _Entry(body[0].name, body[0].lines[1:])  # no blank line after Meta's
+    return params, body
 
 
 def _summary(plan: ModelPlan) -> str:
@@ -455,6 +465,9 @@ def _link_entries(
             name = "/".join(link.attributes)
             entries.append(_Entry(name, (f"# {name}: no factory for its parent; set it",)))
             continue
+        if closes_cycle(dict(plans), plan.concrete, link):
+            entries.append(_deferred_parent_entry(plans, plan, link, names))
+            continue
         shared = _shared_parents(plans, plan, link)
         arguments = "".join(f', {key}=factory.SelfAttribute("..{own}")' for key, own in shared)
         sub = f"factory.SubFactory({names.factories[link.parent]}{arguments})"
@@ -465,6 +478,48 @@ def _link_entries(
         params.append(_Entry(param, (f"{param} = {sub}",)))
         entries += [_Entry(a, (f'{a} = factory.SelfAttribute("{param}.{t}")',)) for a, t in pairs]
     return params, entries
+
+
+def _deferred_parent_entry(
+    plans: Mapping[str, ModelPlan], plan: ModelPlan, link: Link, names: _Names
+) -> _Entry:
+    """A post-generation hook making the parent of a DEFERRABLE cycle after the row.
+
+    The row's key column already holds the key the parent gets (see the declarations);
+    the parent points back at the row, and the database checks both at commit.
+    """
+    assert link.parent is not None
+    attribute, target = link.attributes[0], link.target_attributes[0]
+    stem = link.relationship or attribute.removesuffix("_id")
+    back = _back_reference(plans, plan, link)
+    if link.relationship is not None:
+        missing = f"obj.{link.relationship} is None"
+    else:
+        model = names.model_of(plans[link.parent].concrete)
+        missing = f"current_session().get({model}, obj.{attribute}) is None"
+    lines = (
+        "",
+        "@factory.post_generation",
+        f"def make_{stem}(obj, create, extracted, **kwargs):",
+        f'{_INDENT}"""The {link.parent} this row points at, made after it (checked at commit)."""',
+        f"{_INDENT}if create and {missing}:",
+        f"{_INDENT * 2}{names.factories[link.parent]}({target}=obj.{attribute}{back})",
+    )
+    return _Entry(f"make_{stem}", lines)
+
+
+def _back_reference(plans: Mapping[str, ModelPlan], plan: ModelPlan, link: Link) -> str:
+    """Keyword arguments pointing the deferred parent's own link back at the row."""
+    assert link.parent is not None
+    own_tables = {link.fk.table}
+    for back in plans[link.parent].required_links:
+        if back.fk.target_table not in own_tables or back.self_referential:
+            continue
+        if back.relationship is not None:
+            return f", {back.relationship}=obj"
+        pairs = zip(back.attributes, back.target_attributes, strict=True)
+        return "".join(f", {a}=obj.{t}" for a, t in pairs)
+    return ""
 
 
 def _shared_parents(

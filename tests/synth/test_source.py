@@ -215,6 +215,47 @@ def test_key_columns_self_references_and_checks_are_written_out(
     assert run_generated(tmp_path, ["factories"]).startswith("made 12")
 
 
+DEFERRED_CYCLE = """
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Author(Base):
+    __tablename__ = "author"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    latest_book_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("book.id", deferrable=True, initially="DEFERRED", use_alter=True)
+    )
+    latest_book: Mapped["Book"] = relationship(foreign_keys=[latest_book_id], post_update=True)
+
+
+class Book(Base):
+    __tablename__ = "book"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("author.id", deferrable=True, initially="DEFERRED")
+    )
+    author: Mapped[Author] = relationship(foreign_keys=[author_id])
+"""
+
+
+def test_a_deferrable_cycle_gets_a_post_generation_hook(
+    tmp_path: Path, clean_modules: None
+) -> None:
+    models = tmp_path / f"cycle_{uuid.uuid4().hex[:8]}.py"
+    models.write_text(DEFERRED_CYCLE, encoding="utf-8")
+    output = tmp_path / "factories.py"
+    source = generate(models, output)
+    assert "@factory.post_generation" in source
+    assert "BookFactory(id=obj.latest_book_id, author=obj)" in source
+    assert lint(output) == ""
+    assert run_generated(tmp_path, ["factories"]).startswith("made 6")
+
+
 # -- the command line --------------------------------------------------------------------
 
 

@@ -95,6 +95,7 @@ def _confirm_server_onupdate_without_trigger(ctx: DynamicContext, subject: Subje
     if other is None:
         ctx.skip(f"{model} has no other plain column to update")
     info, new_value = other
+    assert info.attribute is not None
     setattr(obj, info.attribute, new_value)
     ctx.session.flush()
     row = ctx.row(obj)
