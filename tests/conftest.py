@@ -80,14 +80,25 @@ BACKENDS = [
 ]
 
 
+def url_for(backend: str) -> str:
+    """The test URL of ``backend`` (``sqlite``, ``postgresql`` or ``mysql``)."""
+    if backend == "sqlite":
+        return "sqlite://"
+    if backend == "postgresql":
+        return require_server(POSTGRES_URL, "PostgreSQL")
+    return require_server(MYSQL_URL, "MariaDB")
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest) -> str:
     """Each backend in turn: in-memory SQLite, then the PostgreSQL and MariaDB servers."""
-    if request.param == "sqlite":
-        return "sqlite://"
-    if request.param == "postgresql":
-        return require_server(POSTGRES_URL, "PostgreSQL")
-    return require_server(MYSQL_URL, "MariaDB")
+    return url_for(request.param)
+
+
+@pytest.fixture(params=BACKENDS[:2])
+def deferrable_db_url(request: pytest.FixtureRequest) -> str:
+    """The backends with DEFERRABLE constraints: SQLite and PostgreSQL (not MariaDB)."""
+    return url_for(request.param)
 
 
 @pytest.fixture

@@ -65,6 +65,11 @@ _SCOPE: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar(
     "ormprobe_scope", default=None
 )
 # Attributes the caller passed to the current factory call: never adjusted by ormprobe.
+# Parents shared by every top-level call inside Factories.sharing(): one case of a check
+# makes its objects with one set of parents, as an application's data would have.
+_SHARED: contextvars.ContextVar[dict[tuple[str, str], Any] | None] = contextvars.ContextVar(
+    "ormprobe_shared", default=None
+)
 _GIVEN: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
     "ormprobe_given", default=frozenset()
 )
@@ -278,6 +283,16 @@ class Factories:
             yield self
         finally:
             _SESSION.reset(token)
+
+    @contextlib.contextmanager
+    def sharing(self) -> Iterator[None]:
+        """Inside the block, every call reuses the required parents earlier calls made
+        (except where a unique key needs a parent of its own): far fewer rows per test."""
+        token = _SHARED.set({})
+        try:
+            yield
+        finally:
+            _SHARED.reset(token)
 
     def create(self, model: str, **overrides: Any) -> Any:
         """A persisted (flushed) object of ``model`` with its required parents."""
@@ -648,17 +663,22 @@ class Factories:
     def _parent_for(self, link: Link) -> Any:
         assert link.parent is not None
         scope = _SCOPE.get()
+        shared = _SHARED.get()
         key = (link.parent, link.fk.target_table)
         if scope is not None and key in scope.assigned:
             parent = scope.assigned[key]
         elif not link.fresh and scope is not None and key in scope.parents:
             parent = scope.parents[key]
+        elif not link.fresh and shared is not None and key in shared:
+            parent = shared[key]
         else:
             parent_factory = self.factory(link.parent)
             session = _bound_session(self)
             parent = parent_factory.create() if session is not None else parent_factory.build()
             if not link.fresh and scope is not None:
                 scope.parents[key] = parent
+            if not link.fresh and shared is not None and session is not None:
+                shared[key] = parent
         if link.relationship is None and scope is not None and scope.pending:
             # The row copies the parent's key itself: the parent must have one now.
             self._session().flush()

@@ -47,7 +47,8 @@ class Link:
         attributes: the model's attribute keys of the FK columns, in FK order.
         target_attributes: the parent's attribute keys of the referenced columns.
         required: a NOT NULL column makes the parent mandatory.
-        fresh: the FK is unique, so every row needs its own parent.
+        fresh: every row needs its own parent (a unique FK, or FK columns inside a
+            multi-column unique key).
         self_referential: the FK points back at the model's own table.
         deferred: the FK is ``DEFERRABLE INITIALLY DEFERRED``: checked at commit, so the
             parent may be inserted after the row (the way out of a NOT NULL cycle).
@@ -244,9 +245,32 @@ def _link(
         attributes=attributes,
         target_attributes=target_attributes,
         required=not fk.all_nullable,
-        fresh=fk.unique,
+        fresh=_needs_own_parent(graph, fk, through),
         self_referential=self_referential,
         deferred=bool(fk.deferrable) and (fk.initially or "").upper() == "DEFERRED",
+    )
+
+
+def _needs_own_parent(graph: ModelGraph, fk: ForeignKeyInfo, through: RelationshipInfo | None) -> bool:
+    """Rows may not share the parent: the FK is unique (a one-to-one), the parent's side
+    of the relationship is scalar (a one-to-one by intent: a second child would replace
+    the first, and delete-orphan would delete it), or the FK columns are part of a
+    multi-column UNIQUE/PRIMARY KEY of foreign keys only (an association row per pair of
+    parents)."""
+    if fk.unique:
+        return True
+    reverse = graph.reverse_of(through) if through is not None and through.reverse else None
+    if reverse is not None and not reverse.uselist:
+        return True
+    # A key made only of foreign key columns (user_id, team_id) repeats when two rows
+    # share parents; a key with a value column (workspace_id, slug) gets unique values
+    # for that column anyway.
+    table = graph.table(fk.table)
+    fk_columns = {c for other in table.foreign_keys for c in other.columns}
+    keys = [c.columns for c in table.constraints if c.kind in ("unique", "primary_key")]
+    keys += [i.columns for i in table.indexes if i.unique]
+    return any(
+        len(key) > 1 and set(key) & set(fk.columns) and set(key) <= fk_columns for key in keys
     )
 
 

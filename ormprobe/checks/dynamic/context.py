@@ -73,7 +73,12 @@ class RunState:
         # Each case gets its own seed from the run's seed and its id, so a case's values
         # don't depend on which cases ran before it (pytest -k, xdist splits).
         seed(zlib.crc32(f"{self.config.seed}:{check.code}[{subject.name}]".encode()))
-        with self.sandbox.session() as session, self.factories.bind(session), warnings.catch_warnings():
+        with (
+            self.sandbox.session() as session,
+            self.factories.bind(session),
+            self.factories.sharing(),
+            warnings.catch_warnings(),
+        ):
             # SQLAlchemy's warnings during a scenario are evidence, read where a check
             # wants them; they must not spill onto the user's terminal.
             warnings.simplefilter("ignore", sa_exc.SAWarning)

@@ -138,13 +138,16 @@ def capture_statements(ctx: DynamicContext) -> Iterator[list[str]]:
 def child_states(ctx: DynamicContext, rel: RelationshipInfo, table: str, keys: Sequence[dict[str, Any]]) -> tuple[ChildState, ...]:
     """Read each child row by primary key: gone, or its FK values."""
     fk_names = [c.rpartition(".")[2] for c in rel.fk_columns]
+    live = ctx.table(table)
+    wanted = sa.or_(*(sa.and_(*(live.c[name] == value for name, value in key.items())) for key in keys))
+    found = [dict(r) for r in ctx.session.execute(sa.select(live).where(wanted)).mappings()]
     states = []
     for key in keys:
-        rows = ctx.rows(table, **key)
-        if not rows:
+        row = next((r for r in found if all(r[name] == value for name, value in key.items())), None)
+        if row is None:
             states.append(ChildState(deleted=True))
         else:
-            states.append(ChildState(deleted=False, fk_values=tuple(rows[0].get(n) for n in fk_names)))
+            states.append(ChildState(deleted=False, fk_values=tuple(row.get(n) for n in fk_names)))
     return tuple(states)
 
 
@@ -159,11 +162,13 @@ def _primary_key_values(ctx: DynamicContext, obj: Any, table: str) -> dict[str, 
 
 
 def _setup_children(ctx: DynamicContext, rel: RelationshipInfo, count: int) -> tuple[Any, list[Any]]:
-    parent = ctx.create(rel.model)
+    # Everything is made first and flushed once: appending to a persisted parent would
+    # load its collection, and flushing half-linked objects is the classic harness bug.
+    parent = ctx.new(rel.model)
     children = [ctx.new(rel.target, unlinked=rel.fk_columns) for _ in range(count)]
     with ctx.session.no_autoflush:
         attach(rel, parent, children)
-    ctx.session.add_all(children)
+    ctx.session.add_all([parent, *children])
     ctx.session.flush()
     return parent, children
 

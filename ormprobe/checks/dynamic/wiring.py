@@ -55,7 +55,6 @@ def _confirm_round_trip(ctx: DynamicContext, subject: Subject) -> Iterator[Findi
         yield _finding(ctx, subject, f"linking through {rel.name} fails at flush", f"{error.exception}: {error.message}")
         return
     try:
-        _check_keys(ctx, rel, owner, linked)
         with ctx.attempt() as loading:
             ctx.session.expire_all()
             reloaded = items_of(ctx, owner, rel)
@@ -63,6 +62,7 @@ def _confirm_round_trip(ctx: DynamicContext, subject: Subject) -> Iterator[Findi
             yield _finding(ctx, subject, f"loading {rel.name} fails", loading.message or "")
             return
         _compare(ctx, rel, linked, reloaded)
+        _check_keys(ctx, rel, owner, reloaded)
         _compare_reverse(ctx, rel, owner, reloaded)
     except _Mismatch as mismatch:
         yield _finding(ctx, subject, f"{rel.name} does not read back what was linked", str(mismatch))
@@ -84,14 +84,15 @@ def _link(ctx: DynamicContext, rel: RelationshipInfo) -> tuple[Any, list[Any], A
         ctx.session.flush()
         return owner, [targets[0]], decoy
     count = 2 if rel.uselist else 1
-    owner, decoy = ctx.create(rel.model), ctx.create(rel.model)
+    # Owners are new too: appending to a persisted owner's collection would load it.
+    owner, decoy = ctx.new(rel.model), ctx.new(rel.model)
     unlinked = rel.fk_columns if rel.direction is Direction.ONETOMANY else ()
     linked = [_related(ctx, rel, unlinked) for _ in range(count)]
     decoy_item = _related(ctx, rel, unlinked)
     with ctx.session.no_autoflush:
         attach(rel, owner, linked)
         attach(rel, decoy, [decoy_item])
-    ctx.session.add_all([*linked, decoy_item])
+    ctx.session.add_all([owner, decoy, *linked, decoy_item])
     ctx.session.flush()
     return owner, linked, decoy
 
@@ -102,25 +103,25 @@ def _related(ctx: DynamicContext, rel: RelationshipInfo, unlinked: tuple[str, ..
     return ctx.new(rel.target, unlinked=unlinked)
 
 
-def _check_keys(ctx: DynamicContext, rel: RelationshipInfo, owner: Any, linked: list[Any]) -> None:
-    """The FK columns hold the related key, read back from the database with Core."""
+def _check_keys(ctx: DynamicContext, rel: RelationshipInfo, owner: Any, reloaded: list[Any]) -> None:
+    """The FK columns hold the related key, as read back from the database (the objects
+    were expired and reloaded; the secondary table is read with Core)."""
     if rel.direction is Direction.MANYTOMANY:
         assert rel.secondary is not None
         key = {d.rpartition(".")[2]: getattr(owner, attribute_for(ctx.graph, rel.model, s)) for s, d in rel.sync_pairs}
         rows = ctx.rows(rel.secondary, **key)
-        if len(rows) != len(linked):
-            raise _Mismatch(f"{len(linked)} linked, {len(rows)} rows in {rel.secondary} for the owner")
+        if len(rows) != len(reloaded):
+            raise _Mismatch(f"{len(reloaded)} linked, {len(rows)} rows in {rel.secondary} for the owner")
         return
-    for item in linked:
-        child, parent = (owner, item) if rel.direction is Direction.MANYTOONE else (item, owner)
-        child_model, parent_model = (rel.model, rel.target) if rel.direction is Direction.MANYTOONE else (rel.target, rel.model)
-        row = ctx.row(child)
-        if row is None:
-            raise _Mismatch(f"the {child_model} row is not in the database after flush")
+    many_to_one = rel.direction is Direction.MANYTOONE
+    child_model, parent_model = (rel.model, rel.target) if many_to_one else (rel.target, rel.model)
+    for item in reloaded:
+        child, parent = (owner, item) if many_to_one else (item, owner)
         for source, dest in rel.sync_pairs:
             expected = getattr(parent, attribute_for(ctx.graph, parent_model, source))
-            if row.get(dest.rpartition(".")[2]) != expected:
-                raise _Mismatch(f"{dest} = {row.get(dest.rpartition('.')[2])!r}, expected {expected!r} ({source})")
+            stored = getattr(child, attribute_for(ctx.graph, child_model, dest))
+            if stored != expected:
+                raise _Mismatch(f"{dest} = {stored!r}, expected {expected!r} ({source})")
 
 
 def _compare(ctx: DynamicContext, rel: RelationshipInfo, linked: list[Any], reloaded: list[Any]) -> None:
