@@ -249,8 +249,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"  rep {rep + 1} {kind}: "
                     + ", ".join(
-                        f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
-                        for k, v in result.items()
+                        f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
                     )
                 )
 
@@ -340,8 +339,7 @@ def main(argv: list[str] | None = None) -> int:
                     _common.fmt(s["max_ms"]),
                     "-"
                     if name.startswith("python")
-                    else ("PASS" if s["p90_ms"] < CLI_BUDGET_MS else "MISS")
-                    + f" (<{CLI_BUDGET_MS:.0f})",
+                    else ("PASS" if s["p90_ms"] < CLI_BUDGET_MS else "MISS") + f" (<{CLI_BUDGET_MS:.0f})",
                 ]
                 for name, s in cli.items()
             ],

@@ -351,9 +351,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def _indent(code: str, prefix: str = "    ") -> str:
-    return "\n".join(
-        prefix + line if line.strip() else "" for line in code.strip("\n").splitlines()
-    )
+    return "\n".join(prefix + line if line.strip() else "" for line in code.strip("\n").splitlines())
 
 
 class SuiteWriter:
@@ -583,14 +581,10 @@ class SuiteWriter:
                 "    )\n"
                 "    assert rows == 0\n"
             )
-        attach = (
-            f"    parent.{key}.append(child)\n" if rel.uselist else f"    parent.{key} = child\n"
-        )
+        attach = f"    parent.{key}.append(child)\n" if rel.uselist else f"    parent.{key} = child\n"
         setup = (
             f"    parent = {m}Factory()\n"
-            f"    child = {t}Factory.build({self._unparented(rel)})\n"
-            + attach
-            + "    session.flush()\n"
+            f"    child = {t}Factory.build({self._unparented(rel)})\n" + attach + "    session.flush()\n"
             "    child_key = inspect(child).identity\n"
             "    session.delete(parent)\n"
             "    session.flush()\n"
@@ -612,9 +606,7 @@ class SuiteWriter:
         (out / "conftest.py").write_text(
             CONFTEST.replace("{capture_code}", _indent(CAPTURE_CODE)), encoding="utf-8"
         )
-        (out / "pytest.ini").write_text(
-            "[pytest]\naddopts = -p no:cacheprovider\n", encoding="utf-8"
-        )
+        (out / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n", encoding="utf-8")
         return {"tests": count, "factories": len(self.graph.models)}
 
 
@@ -641,8 +633,7 @@ def run_suite(suite: Path, db_url: str | None, *, capture: Path | None = None) -
     wall = time.perf_counter() - started
     if not result_file.exists():
         raise RuntimeError(
-            f"pytest wrote no result (exit {proc.returncode}):\n"
-            f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+            f"pytest wrote no result (exit {proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
         )
     data = json_load(result_file)
     result_file.unlink()
@@ -691,9 +682,7 @@ def _worker_ormprobe(
         row["statements"] += r.statements
         row["db_seconds"] += r.db_seconds
     checks = {c.code: c for c in report.checks}
-    dynamic_cases = (
-        sum(1 for r in report.results if checks[r.code].kind == "dynamic") if checks else None
-    )
+    dynamic_cases = sum(1 for r in report.results if checks[r.code].kind == "dynamic") if checks else None
     return {
         "import_s": t1 - t0,
         "scan_s": t2 - t1,
@@ -710,9 +699,7 @@ def _worker_ormprobe(
             code: dict(v, slug=checks[code].slug if code in checks else "")
             for code, v in sorted(per_code.items())
         },
-        "errors": [f"{r.case_id}: {r.error.type_name}: {r.error.message}" for r in report.errors()][
-            :20
-        ],
+        "errors": [f"{r.case_id}: {r.error.type_name}: {r.error.message}" for r in report.errors()][:20],
         "findings": [f"{f.code} {f.target}: {f.message}" for f in report.findings()][:20],
     }
 
@@ -861,9 +848,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="30 models, no profile")
     parser.add_argument("--models", type=int, help="generated models (default 200)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--backends", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql"
-    )
+    parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
     parser.add_argument(
         "--profile",
         dest="profile",
@@ -941,9 +926,7 @@ def main(argv: list[str] | None = None) -> int:
                 capture = tmp / f"op-{backend}.pickle"
                 _ormprobe_run(script, models, db, tmp, capture=capture)
                 res["raw_ormprobe"] = replay(capture, backend, pg_url)
-                res["raw_ormprobe_released"] = replay(
-                    capture, backend, pg_url, release_rolled_back=True
-                )
+                res["raw_ormprobe_released"] = replay(capture, backend, pg_url, release_rolled_back=True)
             results[backend] = res
 
         profile_summary = None

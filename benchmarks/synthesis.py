@@ -196,15 +196,11 @@ def _run_workload(make: Any, model: str, n: int, metadata: Any, session: Any) ->
 
 
 def _rows(session: Any, metadata: Any, func: Any, select: Any) -> dict[str, int]:
-    return {
-        t.name: session.scalar(select(func.count()).select_from(t)) for t in metadata.sorted_tables
-    }
+    return {t.name: session.scalar(select(func.count()).select_from(t)) for t in metadata.sorted_tables}
 
 
 def _measure(make: Any, metadata: Any, session: Any, n: int) -> dict[str, Any]:
-    return {
-        name: _run_workload(make, model, n, metadata, session) for name, model in WORKLOADS.items()
-    }
+    return {name: _run_workload(make, model, n, metadata, session) for name, model in WORKLOADS.items()}
 
 
 # -- workers ------------------------------------------------------------------------------------
@@ -352,9 +348,7 @@ def _worker_polyfactory(models_file: Path, n: int) -> dict[str, Any]:
     class GrandChildFactory(Base):
         __model__ = models.GrandChild
         score = Use(lambda: rng.randint(0, 100))
-        starts_at = Use(
-            lambda: dt.datetime(2024, 1, 1) + dt.timedelta(minutes=rng.randrange(10**6))
-        )
+        starts_at = Use(lambda: dt.datetime(2024, 1, 1) + dt.timedelta(minutes=rng.randrange(10**6)))
         ends_at = PostGenerated(lambda _name, values: values["starts_at"] + dt.timedelta(hours=1))
 
     factories = {"Parent": ParentFactory, "Child": ChildFactory, "GrandChild": GrandChildFactory}
@@ -365,9 +359,7 @@ def _worker_polyfactory(models_file: Path, n: int) -> dict[str, Any]:
     for made in factories.values():
         made.__session__ = session
     try:
-        result = _measure(
-            lambda model: factories[model].create_sync(), models.Base.metadata, session, n
-        )
+        result = _measure(lambda model: factories[model].create_sync(), models.Base.metadata, session, n)
     finally:
         session.close()
         transaction.rollback()
@@ -418,8 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         pythons["polyfactory"] = args.polyfactory_python
     else:
         skipped["polyfactory"] = (
-            f"{args.polyfactory_python} not found; create the throwaway venv as in "
-            "benchmarks/README.md"
+            f"{args.polyfactory_python} not found; create the throwaway venv as in benchmarks/README.md"
         )
 
     runs: dict[str, list[dict[str, Any]]] = {tool: [] for tool in pythons}
@@ -449,8 +440,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"  rep {rep + 1} {tool:12s} "
                     + "  ".join(
-                        f"{w}: {r['objects_per_s']:.0f} obj/s"
-                        for w, r in result["workloads"].items()
+                        f"{w}: {r['objects_per_s']:.0f} obj/s" for w, r in result["workloads"].items()
                     )
                 )
 
@@ -502,10 +492,7 @@ def main(argv: list[str] | None = None) -> int:
                 "setup s",
             ],
             rows,
-            title=(
-                "build+flush on in-memory SQLite (FKs on), one rolled-back transaction, "
-                f"best of {reps}"
-            ),
+            title=(f"build+flush on in-memory SQLite (FKs on), one rolled-back transaction, best of {reps}"),
         )
     )
     for tool, reason in skipped.items():
@@ -514,8 +501,7 @@ def main(argv: list[str] | None = None) -> int:
         for other in ("factory_boy", "polyfactory"):
             if other in summary:
                 ratio = (
-                    summary["ormprobe"]["chain"]["objects_per_s"]
-                    / summary[other]["chain"]["objects_per_s"]
+                    summary["ormprobe"]["chain"]["objects_per_s"] / summary[other]["chain"]["objects_per_s"]
                 )
                 print(f"ormprobe / {other} (chain objects/s): {ratio:.2f}x")
 

@@ -42,7 +42,10 @@ def _fail_cleanly(command: F) -> F:
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
             raise
         except Exception:
-            click.echo("ormprobe: internal error (this is a bug in ormprobe, not in your models):", err=True)
+            click.echo(
+                "ormprobe: internal error (this is a bug in ormprobe, not in your models):",
+                err=True,
+            )
             click.echo(traceback.format_exc(), err=True)
             click.echo("Please report it with the traceback above.", err=True)
             sys.exit(EXIT_INTERNAL)
@@ -142,24 +145,67 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
 
 @main.command()
 @click.argument("target", required=False)
-@click.option("--db", metavar="URL", default=None,
-              help="Database to prove findings on (default: in-memory SQLite). A server URL gets a "
-                   "scratch database that is dropped afterwards.")
-@click.option("--select", metavar="CODES", default=None, help="Only these checks: codes or prefixes, comma-separated (OP2,OP101).")
-@click.option("--ignore", metavar="CODES", default=None, help="Leave out these checks: codes or prefixes, comma-separated.")
+@click.option(
+    "--db",
+    metavar="URL",
+    default=None,
+    help="Database to prove findings on (default: in-memory SQLite). A server URL gets a "
+    "scratch database that is dropped afterwards.",
+)
+@click.option(
+    "--select",
+    metavar="CODES",
+    default=None,
+    help="Only these checks: codes or prefixes, comma-separated (OP2,OP101).",
+)
+@click.option(
+    "--ignore",
+    metavar="CODES",
+    default=None,
+    help="Leave out these checks: codes or prefixes, comma-separated.",
+)
 @click.option("--preview", is_flag=True, default=None, help="Also run checks marked preview.")
-@click.option("--static-only", is_flag=True, default=None, help="Only predict from the models; touch no database.")
-@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option(
+    "--static-only",
+    is_flag=True,
+    default=None,
+    help="Only predict from the models; touch no database.",
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @output_option
 @click.option("--seed", type=int, default=None, help="Seed for value synthesis (printed in every report).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
-              help="Lowest severity that makes the exit code 1 [default: error].")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Lowest severity that makes the exit code 1 [default: error].",
+)
 @click.option("--keep-db", is_flag=True, default=None, help="Keep the scratch database and print its URL.")
-@click.option("--in-place", is_flag=True, default=None,
-              help="Run inside the --db database in a transaction that is always rolled back.")
-@click.option("--existing-schema", is_flag=True, default=None, help="Use the tables already in --db; create nothing.")
-@click.option("--show-reproducers", is_flag=True, default=False, help="Print each finding's reproducer snippet.")
+@click.option(
+    "--in-place",
+    is_flag=True,
+    default=None,
+    help="Run inside the --db database in a transaction that is always rolled back.",
+)
+@click.option(
+    "--existing-schema",
+    is_flag=True,
+    default=None,
+    help="Use the tables already in --db; create nothing.",
+)
+@click.option(
+    "--show-reproducers",
+    is_flag=True,
+    default=False,
+    help="Print each finding's reproducer snippet.",
+)
 @pythonpath_option
 @_fail_cleanly
 def scan(
@@ -189,9 +235,18 @@ def scan(
     from ormprobe.runner import prepare
 
     config = ProbeConfig.from_pyproject().merged(
-        models=target, db=db, select=_codes(select), ignore=_codes(ignore), preview=preview,
-        static_only=static_only, seed=seed, fail_on=fail_on, keep_db=keep_db, in_place=in_place,
-        existing_schema=existing_schema, pythonpath=pythonpath or None,
+        models=target,
+        db=db,
+        select=_codes(select),
+        ignore=_codes(ignore),
+        preview=preview,
+        static_only=static_only,
+        seed=seed,
+        fail_on=fail_on,
+        keep_db=keep_db,
+        in_place=in_place,
+        existing_schema=existing_schema,
+        pythonpath=pythonpath or None,
     )
     _resolve_target(target, config.models)
     with prepare(config) as run:
@@ -220,8 +275,12 @@ def _progress(total: int) -> Any:
     @contextlib.contextmanager
     def bar() -> Any:
         progress = Progress(
-            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
         )
         with progress:
             task = progress.add_task("checking", total=total)
@@ -247,15 +306,30 @@ def rules(preview: bool, format_: str) -> None:
     chosen = [c for c in registry if preview or c.stability is Stability.STABLE]
     chosen.sort(key=lambda c: c.code)
     if format_ == "json":
-        click.echo(json.dumps([
-            {"code": c.code, "slug": c.slug, "severity": c.severity.label, "kind": c.info.kind,
-             "targets": c.info.targets, "stability": c.stability.value, "summary": c.summary}
-            for c in chosen
-        ], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "code": c.code,
+                        "slug": c.slug,
+                        "severity": c.severity.label,
+                        "kind": c.info.kind,
+                        "targets": c.info.targets,
+                        "stability": c.stability.value,
+                        "summary": c.summary,
+                    }
+                    for c in chosen
+                ],
+                indent=2,
+            )
+        )
         return
     for entry in chosen:
         flag = " (preview)" if entry.stability is Stability.PREVIEW else ""
-        click.echo(f"{entry.code}  {entry.slug:<34} {entry.severity.label:<8} {entry.info.kind:<8} {entry.summary}{flag}")
+        click.echo(
+            f"{entry.code}  {entry.slug:<34} {entry.severity.label:<8} {entry.info.kind:<8} "
+            f"{entry.summary}{flag}"
+        )
 
 
 @main.command()
@@ -266,12 +340,20 @@ def explain(code: str) -> None:
     from ormprobe.checks import load_builtin_checks
 
     entry = load_builtin_checks().get(code)
-    click.echo(f"{entry.code} {entry.slug} ({entry.severity.label}, {entry.info.kind}, applies to {entry.info.targets})\n")
+    click.echo(
+        f"{entry.code} {entry.slug} ({entry.severity.label}, {entry.info.kind}, "
+        f"applies to {entry.info.targets})\n"
+    )
     click.echo(entry.doc)
 
 
 @main.command()
-@click.option("--db", metavar="URL", required=True, help="The server whose leftover scratch databases to remove.")
+@click.option(
+    "--db",
+    metavar="URL",
+    required=True,
+    help="The server whose leftover scratch databases to remove.",
+)
 @click.option("--yes", "-y", is_flag=True, help="Drop without asking.")
 @_fail_cleanly
 def clean(db: str, yes: bool) -> None:

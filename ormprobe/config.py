@@ -157,7 +157,7 @@ def _coerce(name: str, value: Any, source: str) -> Any:
         return {str(target): _string_tuple(codes, f"{where}.{target}") for target, codes in value.items()}
     if name == "values":
         if not isinstance(value, Mapping):
-            raise UsageError(f"{where} must be a table of \"Model.column\" = value")
+            raise UsageError(f'{where} must be a table of "Model.column" = value')
         for target in value:
             if "." not in str(target):
                 raise UsageError(f"{where}: {target!r} must name a column as Model.column")

@@ -436,12 +436,8 @@ class ModelGraph:
     tables: tuple[TableInfo, ...]
     problems: tuple[ConfigProblem, ...] = ()
     configured: bool = True
-    _models_by_name: dict[str, ModelInfo] = field(
-        init=False, compare=False, repr=False, default_factory=dict
-    )
-    _tables_by_name: dict[str, TableInfo] = field(
-        init=False, compare=False, repr=False, default_factory=dict
-    )
+    _models_by_name: dict[str, ModelInfo] = field(init=False, compare=False, repr=False, default_factory=dict)
+    _tables_by_name: dict[str, TableInfo] = field(init=False, compare=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._models_by_name.update((m.name, m) for m in self.models)

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Mapper, RelationshipProperty
 from sqlalchemy.orm import exc as orm_exc
 from sqlalchemy.schema import sort_tables_and_constraints
 from sqlalchemy.sql.schema import ColumnCollectionConstraint
-from sqlglot.tokens import Tokenizer, TokenType
+from sqlglot import TokenType
+from sqlglot.tokens import Tokenizer
 
 from ormprobe import sourcemap
 from ormprobe.findings import Location
@@ -67,8 +68,7 @@ def build_graph(loaded: LoadedModels) -> ModelGraph:
     owners = _owner_mappers(loaded.mappers)
 
     table_infos = tuple(
-        _table_info(table, tuple(models_by_table.get(table.fullname, ())), owners, files)
-        for table in tables
+        _table_info(table, tuple(models_by_table.get(table.fullname, ())), owners, files) for table in tables
     )
     columns_by_name = {(c.table, c.name): c for t in table_infos for c in t.columns}
     model_infos = tuple(
@@ -129,7 +129,9 @@ def _sorted_tables(metadatas: Iterable[sa.MetaData], problems: list[ConfigProble
     tables = [table for table, _ in ordered if table is not None]
     for item in caught:
         message = " ".join(str(item.message).split())
-        problem = ConfigProblem("warning", getattr(item.message, "code", None), item.category.__name__, message)
+        problem = ConfigProblem(
+            "warning", getattr(item.message, "code", None), item.category.__name__, message
+        )
         if problem not in problems:
             problems.append(problem)
     return tables
@@ -309,20 +311,35 @@ def _constraints(table: sa.Table, location: Location) -> tuple[ConstraintInfo, .
         if isinstance(constraint, sa.PrimaryKeyConstraint):
             if constraint.columns:
                 found.append(
-                    ConstraintInfo("primary_key", _constraint_name(constraint), table.fullname,
-                                   tuple(c.name for c in constraint.columns), location=location)
+                    ConstraintInfo(
+                        "primary_key",
+                        _constraint_name(constraint),
+                        table.fullname,
+                        tuple(c.name for c in constraint.columns),
+                        location=location,
+                    )
                 )
         elif isinstance(constraint, sa.UniqueConstraint):
             found.append(
-                ConstraintInfo("unique", _constraint_name(constraint), table.fullname,
-                               tuple(c.name for c in constraint.columns), location=location)
+                ConstraintInfo(
+                    "unique",
+                    _constraint_name(constraint),
+                    table.fullname,
+                    tuple(c.name for c in constraint.columns),
+                    location=location,
+                )
             )
         elif isinstance(constraint, sa.CheckConstraint):
             text = _literal_sql(constraint.sqltext)
             found.append(
-                ConstraintInfo("check", _constraint_name(constraint), table.fullname,
-                               _check_columns(constraint, text, table), sqltext=text,
-                               location=location)
+                ConstraintInfo(
+                    "check",
+                    _constraint_name(constraint),
+                    table.fullname,
+                    _check_columns(constraint, text, table),
+                    sqltext=text,
+                    location=location,
+                )
             )
     order = {"primary_key": 0, "unique": 1, "check": 2}
     return tuple(sorted(found, key=lambda c: (order[c.kind], c.columns, c.name or "")))

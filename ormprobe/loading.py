@@ -46,9 +46,7 @@ _RELATIONSHIP_NAME = re.compile(r"[Rr]elationship '?([A-Za-z_][\w]*)\.([A-Za-z_]
 _MAPPER_NAME = re.compile(r"Mapper\[([A-Za-z_]\w*)\(")
 _CLASS_NAME = re.compile(r"class '?([A-Za-z_][\w.]*)'?")
 # Frames in these directories (SQLAlchemy's and ormprobe's own) are never the user's line.
-_LIBRARY_DIRS = tuple(
-    os.path.dirname(os.path.realpath(path)) + os.sep for path in (sa.__file__, __file__)
-)
+_LIBRARY_DIRS = tuple(os.path.dirname(os.path.realpath(path)) + os.sep for path in (sa.__file__, __file__))
 
 
 @dataclass(frozen=True, slots=True)

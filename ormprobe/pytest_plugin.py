@@ -89,9 +89,7 @@ class ProbeFailure(AssertionError):
             where = f" ({finding.location})" if finding.location.path else ""
             if lines:
                 lines.append("")
-            lines.append(
-                f"{finding.code} {finding.check} [{finding.severity.label}] {finding.target}{where}"
-            )
+            lines.append(f"{finding.code} {finding.check} [{finding.severity.label}] {finding.target}{where}")
             blocks = (
                 ("Message", finding.message),
                 ("Evidence", finding.evidence),
@@ -150,9 +148,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("ormprobe_db", _DB_HELP, default="")
     parser.addini("ormprobe_select", "check codes or prefixes to run", type="args", default=[])
-    parser.addini(
-        "ormprobe_ignore", "check codes or prefixes to leave out", type="args", default=[]
-    )
+    parser.addini("ormprobe_ignore", "check codes or prefixes to leave out", type="args", default=[])
     parser.addini("ormprobe_seed", "seed for value synthesis", default="")
 
 
@@ -310,9 +306,7 @@ def _probe_for(config: pytest.Config, probe_config: ProbeConfig) -> _Probe:
 
 
 def _needs_models(what: str) -> str:
-    return (
-        f"ormprobe: {what} needs models: set the ormprobe_models ini key or [tool.ormprobe] models"
-    )
+    return f"ormprobe: {what} needs models: set the ormprobe_models ini key or [tool.ormprobe] models"
 
 
 class _Probe:
@@ -416,9 +410,7 @@ class ProbeCollector(pytest.Collector):
 
     def collect(self) -> list[pytest.Item]:
         """One item per case, in the order ``ormprobe scan`` runs them."""
-        return [
-            ProbeItem.from_parent(self, name=case.id, case=case) for case in self.probe.run.cases
-        ]
+        return [ProbeItem.from_parent(self, name=case.id, case=case) for case in self.probe.run.cases]
 
 
 class ProbeItem(pytest.Item):
@@ -450,9 +442,7 @@ class ProbeItem(pytest.Item):
         assert self.result is not None
         _raise_for_findings(self.result)
 
-    def repr_failure(
-        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
-    ) -> str | Any:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str | Any:
         """The findings as titled blocks, without a traceback through ormprobe."""
         if isinstance(excinfo.value, ProbeFailure):
             return str(excinfo.value)
@@ -494,9 +484,7 @@ def pytest_collection_modifyitems(
     collected = collector.collect()
     # What session.perform_collect() does for collected nodes: the terminal counts the
     # items ("collected N items") and other plugins see them.
-    config.hook.pytest_collectreport(
-        report=pytest.CollectReport(_NODE, "passed", None, list(collected))
-    )
+    config.hook.pytest_collectreport(report=pytest.CollectReport(_NODE, "passed", None, list(collected)))
     for item in collected:
         config.hook.pytest_itemcollected(item=item)
     items.extend(collected)
@@ -633,9 +621,7 @@ def ormprobe_session(ormprobe_engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def ormprobe_factories(
-    request: pytest.FixtureRequest, ormprobe_session: Session
-) -> Iterator[Factories]:
+def ormprobe_factories(request: pytest.FixtureRequest, ormprobe_session: Session) -> Iterator[Factories]:
     """Synthesized factory_boy factories of the configured models, bound to ``ormprobe_session``.
 
     ``ormprobe_factories.Agent.create()`` makes a valid Agent and every parent it needs,

@@ -152,14 +152,25 @@ class Run:
             else:
                 findings = self._run_static(case)
         except Skip as skip:
-            return self._result(case, Status.SKIPPED, started, statements_before, db_seconds_before,
-                                reason=str(skip))
+            return self._result(
+                case,
+                Status.SKIPPED,
+                started,
+                statements_before,
+                db_seconds_before,
+                reason=str(skip),
+            )
         except OrmprobeError:
             raise
         except Exception as exc:  # the isolation boundary: a check bug must not stop the run
-            error = ErrorInfo(type(exc).__name__, str(exc).strip().splitlines()[0] if str(exc).strip() else "",
-                              traceback.format_exc())
-            return self._result(case, Status.ERROR, started, statements_before, db_seconds_before, error=error)
+            error = ErrorInfo(
+                type(exc).__name__,
+                str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+                traceback.format_exc(),
+            )
+            return self._result(
+                case, Status.ERROR, started, statements_before, db_seconds_before, error=error
+            )
         status = Status.FINDING if findings else Status.PASSED
         return self._result(case, status, started, statements_before, db_seconds_before, findings=findings)
 
@@ -263,7 +274,13 @@ def scan(
     """
     base = config if config is not None else ProbeConfig.from_pyproject()
     merged = base.merged(
-        models=target, db=db, select=select, ignore=ignore, seed=seed, static_only=static_only, **options
+        models=target,
+        db=db,
+        select=select,
+        ignore=ignore,
+        seed=seed,
+        static_only=static_only,
+        **options,
     )
     with prepare(merged) as run:
         return run.run_all(on_result)

@@ -1049,9 +1049,7 @@ def _copy_sqlite_file(path: Path, stack: ExitStack, *, keep: bool) -> Path:
 
 def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
     """One shared connection (StaticPool), foreign keys on, SAVEPOINTs that really nest."""
-    engine = create_engine(
-        url, echo=echo, poolclass=StaticPool, connect_args={"check_same_thread": False}
-    )
+    engine = create_engine(url, echo=echo, poolclass=StaticPool, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
@@ -1174,8 +1172,7 @@ def _drop_databases(url: URL, names: Sequence[str]) -> None:
             failures.append(f"{name} ({_first_line(_error_text(exc))})")
     if failures:
         raise SandboxError(
-            f"could not drop {', '.join(failures)}; remove them with "
-            f"`ormprobe clean --db {mask_url(url)}`"
+            f"could not drop {', '.join(failures)}; remove them with `ormprobe clean --db {mask_url(url)}`"
         )
 
 
@@ -1204,10 +1201,7 @@ def _terminate_connections(url: URL, name: str) -> None:
             )
             return
         ids = connection.execute(
-            text(
-                "SELECT id FROM information_schema.processlist "
-                "WHERE db = :name AND id <> CONNECTION_ID()"
-            ),
+            text("SELECT id FROM information_schema.processlist WHERE db = :name AND id <> CONNECTION_ID()"),
             {"name": name},
         ).scalars()
         for session_id in ids:

@@ -106,9 +106,7 @@ def table_location(table_name: str, filenames: Iterable[str]) -> Location | None
     return None
 
 
-def table_column_location(
-    table_name: str, column_name: str, filenames: Iterable[str]
-) -> Location | None:
+def table_column_location(table_name: str, column_name: str, filenames: Iterable[str]) -> Location | None:
     """Where ``Column("column_name", ...)`` is written inside ``Table("table_name", ...)``."""
     for filename in filenames:
         index = _index_file(filename)
@@ -178,9 +176,13 @@ class _Indexer(ast.NodeVisitor):
             self.index.tables.setdefault(table, node.lineno)
             columns = self.index.table_columns.setdefault(table, {})
             for arg in node.args[1:]:
-                if isinstance(arg, ast.Call) and _call_name(arg) == "Column" and arg.args:
-                    if _is_str(arg.args[0]):
-                        columns.setdefault(arg.args[0].value, arg.lineno)  # type: ignore[attr-defined]
+                if (
+                    isinstance(arg, ast.Call)
+                    and _call_name(arg) == "Column"
+                    and arg.args
+                    and _is_str(arg.args[0])
+                ):
+                    columns.setdefault(arg.args[0].value, arg.lineno)  # type: ignore[attr-defined]
         elif name == "map_imperatively" and node.args and isinstance(node.args[0], ast.Name):
             properties = self.index.imperative.setdefault(node.args[0].id, {})
             for keyword in node.keywords:

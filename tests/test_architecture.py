@@ -23,30 +23,112 @@ ALLOWED: list[tuple[str, set[str]]] = [
     ("ormprobe.results", {"ormprobe.findings", "ormprobe.graph"}),
     ("ormprobe.config", {"ormprobe.errors", "ormprobe.findings"}),
     ("ormprobe.sourcemap", {"ormprobe.findings"}),
-    ("ormprobe.loading", {"ormprobe.errors", "ormprobe.findings", "ormprobe.graph", "ormprobe.sourcemap"}),
-    ("ormprobe.introspect", {"ormprobe.errors", "ormprobe.findings", "ormprobe.graph",
-                             "ormprobe.loading", "ormprobe.sourcemap"}),
+    (
+        "ormprobe.loading",
+        {"ormprobe.errors", "ormprobe.findings", "ormprobe.graph", "ormprobe.sourcemap"},
+    ),
+    (
+        "ormprobe.introspect",
+        {
+            "ormprobe.errors",
+            "ormprobe.findings",
+            "ormprobe.graph",
+            "ormprobe.loading",
+            "ormprobe.sourcemap",
+        },
+    ),
     ("ormprobe.sandbox", {"ormprobe.errors", "ormprobe.config"}),
-    ("ormprobe.synth", {"ormprobe.errors", "ormprobe.findings", "ormprobe.graph", "ormprobe.synth",
-                        "ormprobe.config"}),
-    ("ormprobe.checks.registry", {"ormprobe.errors", "ormprobe.findings", "ormprobe.results",
-                                  "ormprobe.graph"}),
-    ("ormprobe.checks.context", {"ormprobe.checks.registry", "ormprobe.checks.targets",
-                                 "ormprobe.findings", "ormprobe.graph", "ormprobe.config",
-                                 "ormprobe.errors", "ormprobe.results"}),
-    ("ormprobe.checks.dynamic", {"ormprobe.checks", "ormprobe.findings", "ormprobe.graph",
-                                 "ormprobe.config", "ormprobe.errors", "ormprobe.results",
-                                 "ormprobe.synth", "ormprobe.sandbox", "ormprobe.loading",
-                                 "ormprobe.runner"}),
-    ("ormprobe.checks", {"ormprobe.checks", "ormprobe.findings", "ormprobe.graph",
-                         "ormprobe.config", "ormprobe.errors", "ormprobe.results"}),
-    ("ormprobe.reporters", {"ormprobe.reporters", "ormprobe.results", "ormprobe.findings",
-                            "ormprobe.graph", "ormprobe._version", "ormprobe.errors"}),
-    ("ormprobe.runner", {"ormprobe.checks", "ormprobe.findings", "ormprobe.graph", "ormprobe.config",
-                         "ormprobe.errors", "ormprobe.results", "ormprobe.synth", "ormprobe.sandbox",
-                         "ormprobe.loading", "ormprobe.introspect", "ormprobe._version"}),
-    ("ormprobe.api", {"ormprobe.config", "ormprobe.errors", "ormprobe.graph", "ormprobe.loading",
-                      "ormprobe.introspect", "ormprobe.sandbox", "ormprobe.synth"}),
+    (
+        "ormprobe.synth",
+        {
+            "ormprobe.errors",
+            "ormprobe.findings",
+            "ormprobe.graph",
+            "ormprobe.synth",
+            "ormprobe.config",
+        },
+    ),
+    (
+        "ormprobe.checks.registry",
+        {"ormprobe.errors", "ormprobe.findings", "ormprobe.results", "ormprobe.graph"},
+    ),
+    (
+        "ormprobe.checks.context",
+        {
+            "ormprobe.checks.registry",
+            "ormprobe.checks.targets",
+            "ormprobe.findings",
+            "ormprobe.graph",
+            "ormprobe.config",
+            "ormprobe.errors",
+            "ormprobe.results",
+        },
+    ),
+    (
+        "ormprobe.checks.dynamic",
+        {
+            "ormprobe.checks",
+            "ormprobe.findings",
+            "ormprobe.graph",
+            "ormprobe.config",
+            "ormprobe.errors",
+            "ormprobe.results",
+            "ormprobe.synth",
+            "ormprobe.sandbox",
+            "ormprobe.loading",
+            "ormprobe.runner",
+        },
+    ),
+    (
+        "ormprobe.checks",
+        {
+            "ormprobe.checks",
+            "ormprobe.findings",
+            "ormprobe.graph",
+            "ormprobe.config",
+            "ormprobe.errors",
+            "ormprobe.results",
+        },
+    ),
+    (
+        "ormprobe.reporters",
+        {
+            "ormprobe.reporters",
+            "ormprobe.results",
+            "ormprobe.findings",
+            "ormprobe.graph",
+            "ormprobe._version",
+            "ormprobe.errors",
+        },
+    ),
+    (
+        "ormprobe.runner",
+        {
+            "ormprobe.checks",
+            "ormprobe.findings",
+            "ormprobe.graph",
+            "ormprobe.config",
+            "ormprobe.errors",
+            "ormprobe.results",
+            "ormprobe.synth",
+            "ormprobe.sandbox",
+            "ormprobe.loading",
+            "ormprobe.introspect",
+            "ormprobe._version",
+        },
+    ),
+    (
+        "ormprobe.api",
+        {
+            "ormprobe.config",
+            "ormprobe.errors",
+            "ormprobe.graph",
+            "ormprobe.loading",
+            "ormprobe.introspect",
+            "ormprobe.sandbox",
+            "ormprobe.synth",
+        },
+    ),
     ("ormprobe.cli", {"ormprobe"}),
     ("ormprobe.pytest_plugin", {"ormprobe"}),
     ("ormprobe.__main__", {"ormprobe.cli"}),
@@ -114,8 +196,7 @@ def test_module_imports_follow_the_layering(module: str, path: Path) -> None:
     internal = {name for name in _imports(path, module) if name.split(".")[0] == "ormprobe"}
     internal.discard(module)
     bad = sorted(
-        name for name in internal
-        if not any(name == ok or name.startswith(ok + ".") for ok in allowed)
+        name for name in internal if not any(name == ok or name.startswith(ok + ".") for ok in allowed)
     )
     assert not bad, f"{module} imports {bad}, which its layer may not import"
 

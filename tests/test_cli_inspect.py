@@ -40,7 +40,11 @@ class Book(Base):
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ormprobe", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "ormprobe", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -98,7 +102,11 @@ def test_target_from_pyproject(models_file: Path) -> None:
     [
         ({}, "missing.py", "missing.py: no such file or directory"),
         ({"broken.py": "class X(:\n"}, "broken.py", "syntax error in broken.py:1"),
-        ({"needs.py": "import not_installed_pkg_q\n"}, "needs.py", "No module named 'not_installed_pkg_q' (needs.py:1)"),
+        (
+            {"needs.py": "import not_installed_pkg_q\n"},
+            "needs.py",
+            "No module named 'not_installed_pkg_q' (needs.py:1)",
+        ),
         ({"empty.py": "x = 1\n"}, "empty.py", "found no mapped class"),
         ({}, "no_such_module_zz", "no module named 'no_such_module_zz'"),
     ],

@@ -18,8 +18,13 @@ CLEAN = "fixtures/clean/billing_invoices.py"
 
 
 def ormprobe(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ormprobe", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "ormprobe", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_findings_exit_1_and_the_text_report_leads_with_the_summary() -> None:
@@ -42,7 +47,9 @@ def test_json_report_is_valid_and_complete() -> None:
     assert report["summary"]["cases"] == len(report["results"])
     assert report["summary"]["findings"] == sum(r["status"] == "finding" for r in report["results"])
     assert {(f["code"], f["target"]) for f in report["findings"]} == {
-        ("OP201", "Invoice.lines"), ("OP202", "Invoice.lines")}
+        ("OP201", "Invoice.lines"),
+        ("OP202", "Invoice.lines"),
+    }
     op201 = next(f for f in report["findings"] if f["code"] == "OP201")
     assert op201["severity"] == "error"
     assert op201["location"]["path"] == INVOICES
@@ -58,7 +65,9 @@ def test_reproducer_reproduces_the_finding(tmp_path: Path) -> None:
     snippet = report["findings"][0]["reproducer"]
     script = tmp_path / "repro.py"
     script.write_text(snippet, encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "NOT NULL constraint failed: invoice_line.invoice_id" in result.stderr
 
@@ -93,7 +102,9 @@ def test_static_only_touches_no_database() -> None:
     report = json.loads(ormprobe("scan", INVOICES, "--format", "json", "--static-only").stdout)
     assert report["stats"]["statements"] == 0
     assert {(f["code"], f["target"]) for f in report["findings"]} == {
-        ("OP201", "Invoice.lines"), ("OP202", "Invoice.lines")}
+        ("OP201", "Invoice.lines"),
+        ("OP202", "Invoice.lines"),
+    }
     assert all(f["evidence"] is None for f in report["findings"])  # predicted, not proven
     skipped = [r for r in report["results"] if r["status"] == "skipped"]
     assert skipped and all("static-only" in r["reason"] for r in skipped)
@@ -142,7 +153,9 @@ def test_rules_lists_the_catalogue_and_explain_prints_one() -> None:
     assert codes == sorted(codes)
     assert {"OP101", "OP201", "OP301", "OP401", "OP501", "OP901"} <= set(codes)
     assert "OP311" not in codes  # preview
-    assert "OP311" in {e["code"] for e in json.loads(ormprobe("rules", "--preview", "--format", "json").stdout)}
+    assert "OP311" in {
+        e["code"] for e in json.loads(ormprobe("rules", "--preview", "--format", "json").stdout)
+    }
     explained = ormprobe("explain", "op201")
     assert explained.returncode == 0
     for heading in ("## Why is this bad?", "## Example", "## Use instead"):
@@ -166,14 +179,18 @@ def test_internal_errors_are_exit_3_not_findings(tmp_path: Path) -> None:
         "from ormprobe.cli import main\n"
         f"main(['scan', {INVOICES!r}, '--format', 'json'])\n"
     )
-    result = subprocess.run([sys.executable, str(driver)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(driver)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 3, result.stderr
     report = json.loads(result.stdout)
     assert {e["code"] for e in report["errors"]} == {"OP302"}
     assert "RuntimeError: check bug" in report["errors"][0]["traceback"]
     assert all(f["code"] != "OP302" for f in report["findings"])
     assert {(f["code"], f["target"]) for f in report["findings"]} == {
-        ("OP201", "Invoice.lines"), ("OP202", "Invoice.lines")}
+        ("OP201", "Invoice.lines"),
+        ("OP202", "Invoice.lines"),
+    }
 
 
 def test_clean_on_sqlite_has_nothing_to_do() -> None:
@@ -189,8 +206,14 @@ def test_clean_drops_a_kept_scratch_database(postgres_url: str) -> None:
     with open_database(postgres_url, keep=True) as database:
         name = database.scratch_name
     assert name in list_scratch_databases(postgres_url)
-    listed = subprocess.run([sys.executable, "-m", "ormprobe", "clean", "--db", postgres_url],
-                            cwd=ROOT, input="n\n", capture_output=True, text=True, timeout=120)
+    listed = subprocess.run(
+        [sys.executable, "-m", "ormprobe", "clean", "--db", postgres_url],
+        cwd=ROOT,
+        input="n\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert name in listed.stdout and "Nothing dropped." in listed.stdout
     assert name in list_scratch_databases(postgres_url)
     dropped = ormprobe("clean", "--db", postgres_url, "--yes")

@@ -255,12 +255,8 @@ def table_facts(info: TableInfo) -> dict[str, Any]:
     return {
         "models": info.models,
         "fks": sorted((fk_facts(f) for f in info.foreign_keys), key=lambda f: f["columns"]),
-        "unique": sorted(
-            ((c.columns, c.name) for c in info.constraints if c.kind == "unique"), key=repr
-        ),
-        "checks": sorted(
-            ((c.name, c.sqltext) for c in info.constraints if c.kind == "check"), key=repr
-        ),
+        "unique": sorted(((c.columns, c.name) for c in info.constraints if c.kind == "unique"), key=repr),
+        "checks": sorted(((c.name, c.sqltext) for c in info.constraints if c.kind == "check"), key=repr),
     }
 
 
@@ -310,9 +306,7 @@ def assert_graph(
 
     assert {t.name for t in graph.tables} == set(tables)
     for name, expected in tables.items():
-        fks = sorted(
-            ({**f, "at": src.at(f["at"])} for f in expected["fks"]), key=lambda f: f["columns"]
-        )
+        fks = sorted(({**f, "at": src.at(f["at"])} for f in expected["fks"]), key=lambda f: f["columns"])
         expected = {**expected, "fks": fks}
         assert table_facts(graph.table(name)) == expected, name
     return graph
@@ -1327,9 +1321,7 @@ def add_workspace_scoping(relationships: dict[str, Any], tables: dict[str, Any])
             O2M, name, line, reverse="workspace", cascade=OWNED, passive_deletes=True, sync=sync
         )
         relationships[name]["workspace"] = rel(M2O, "Workspace", 224, reverse=collection, sync=sync)
-        tables[table_name]["fks"].append(
-            fk("workspace_id", "workspace(id)", 220, ondelete="CASCADE")
-        )
+        tables[table_name]["fks"].append(fk("workspace_id", "workspace(id)", 220, ondelete="CASCADE"))
     for subclass in ("HttpTool", "PythonTool"):  # joined-table subclasses inherit Tool.workspace
         relationships[subclass]["workspace"] = rel(
             M2O,
@@ -1850,9 +1842,7 @@ def test_drifted_store() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "path", sorted((FIXTURES / "models").glob("*.py")), ids=lambda path: path.stem
-)
+@pytest.mark.parametrize("path", sorted((FIXTURES / "models").glob("*.py")), ids=lambda path: path.stem)
 def test_every_model_fixture_has_its_exact_graph_test(path: Path) -> None:
     """A new fixture file must come with its own ``test_<stem>`` in this module."""
     assert callable(globals().get(f"test_{path.stem}")), f"add test_{path.stem} for {path.name}"

@@ -83,8 +83,14 @@ def test_package_file_is_imported_under_its_package_name(tmp_path: Path) -> None
     """The import root is found by walking up past __init__.py, as pytest does."""
     package = tmp_path / "ldshop"
     write(package / "__init__.py", "")
-    write(package / "models" / "__init__.py", "from .catalog import Product\nfrom .orders import Order\n")
-    write(package / "models" / "base.py", "from sqlalchemy.orm import DeclarativeBase\nclass Base(DeclarativeBase):\n    pass\n")
+    write(
+        package / "models" / "__init__.py",
+        "from .catalog import Product\nfrom .orders import Order\n",
+    )
+    write(
+        package / "models" / "base.py",
+        "from sqlalchemy.orm import DeclarativeBase\nclass Base(DeclarativeBase):\n    pass\n",
+    )
     write(
         package / "models" / "catalog.py",
         """
@@ -146,7 +152,10 @@ def test_registry_mapped_and_map_imperatively_are_found(tmp_path: Path) -> None:
     )
     loaded = load_models(str(path))
     assert sorted(class_names(loaded)) == ["Note", "User"]
-    assert {t.name for md in loaded.metadatas for t in md.tables.values()} == {"user_account", "note"}
+    assert {t.name for md in loaded.metadatas for t in md.tables.values()} == {
+        "user_account",
+        "note",
+    }
 
 
 def test_table_only_module_is_accepted(tmp_path: Path) -> None:
@@ -175,7 +184,10 @@ def test_prints_during_import_go_to_stderr(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_configure_error_is_captured_with_sqlalchemy_code(tmp_path: Path) -> None:
-    path = write(tmp_path / "ld_configure_error.py", SIMPLE.replace('back_populates="author",', 'back_populates="nope",'))
+    path = write(
+        tmp_path / "ld_configure_error.py",
+        SIMPLE.replace('back_populates="author",', 'back_populates="nope",'),
+    )
     loaded = load_models(str(path))
     assert not loaded.configured
     [problem] = [p for p in loaded.problems if p.kind == "error"]
@@ -275,7 +287,10 @@ def test_import_error_names_the_failing_import_and_where(tmp_path: Path) -> None
 
 
 def test_runtime_error_in_module_is_a_load_error(tmp_path: Path) -> None:
-    path = write(tmp_path / "ld_runtime_error.py", "import os\nDATABASE_URL = os.environ['SURELY_UNSET_ORMPROBE_VAR']\n")
+    path = write(
+        tmp_path / "ld_runtime_error.py",
+        "import os\nDATABASE_URL = os.environ['SURELY_UNSET_ORMPROBE_VAR']\n",
+    )
     with pytest.raises(LoadError, match=r"KeyError: 'SURELY_UNSET_ORMPROBE_VAR' \(.*ld_runtime_error.py:2\)"):
         load_models(str(path))
 
@@ -333,7 +348,8 @@ def test_framework_styles_are_found(fixture: str, models: set[str] | None) -> No
     loaded = load_models(str(FIXTURES / fixture))
     names = set(class_names(loaded))
     module_classes = {
-        obj.__name__ for obj in vars(loaded.module).values()
+        obj.__name__
+        for obj in vars(loaded.module).values()
         if isinstance(obj, type) and isinstance(sa.inspect(obj, raiseerr=False), sa.orm.Mapper)
     }
     assert module_classes <= names

@@ -8,9 +8,24 @@ import sys
 import ormprobe
 
 PUBLIC = [
-    "CaseResult", "Finding", "LoadedModels", "Location", "ModelGraph", "ProbeConfig", "Report",
-    "Severity", "Status", "__version__", "build_graph", "check", "errors", "factories",
-    "load_models", "register_provider", "scan", "session",
+    "CaseResult",
+    "Finding",
+    "LoadedModels",
+    "Location",
+    "ModelGraph",
+    "ProbeConfig",
+    "Report",
+    "Severity",
+    "Status",
+    "__version__",
+    "build_graph",
+    "check",
+    "errors",
+    "factories",
+    "load_models",
+    "register_provider",
+    "scan",
+    "session",
 ]
 
 

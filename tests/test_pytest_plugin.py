@@ -154,8 +154,7 @@ def _findings(report: dict[str, Any]) -> set[tuple[str, str]]:
 def _expected(report: dict[str, Any], node: str = "ormprobe::{}") -> dict[str, str]:
     """The pytest outcome of every case of a CLI report, by node id."""
     return {
-        node.format(f"{r['code']}[{r['target']}]"): STATUS_TO_OUTCOME[r["status"]]
-        for r in report["results"]
+        node.format(f"{r['code']}[{r['target']}]"): STATUS_TO_OUTCOME[r["status"]] for r in report["results"]
     }
 
 
@@ -296,15 +295,11 @@ def test_items_filter_by_keyword_marker_and_select(pytester: pytest.Pytester) ->
     assert _pytest(pytester, "--ormprobe", ONLY_ORMPROBE_ITEMS, "-m", "not ormprobe").outcomes == {}
 
     selected = _pytest(pytester, "--ormprobe", ONLY_ORMPROBE_ITEMS, "--ormprobe-select", "OP1,OP3")
-    assert selected.outcomes == _expected(
-        _scan("helpdesk.models", pytester.path, "--select", "OP1,OP3")
-    )
+    assert selected.outcomes == _expected(_scan("helpdesk.models", pytester.path, "--select", "OP1,OP3"))
     assert selected.failing_items() == {("OP102", "Queue.tickets")}
 
     ignored = _pytest(pytester, "--ormprobe", ONLY_ORMPROBE_ITEMS, "--ormprobe-ignore", "OP1,OP2")
-    assert ignored.outcomes == subset(
-        lambda n: not n.startswith(("ormprobe::OP1", "ormprobe::OP2"))
-    )
+    assert ignored.outcomes == subset(lambda n: not n.startswith(("ormprobe::OP1", "ormprobe::OP2")))
 
 
 def test_a_finding_fails_with_titled_blocks(pytester: pytest.Pytester) -> None:
@@ -424,9 +419,7 @@ def test_ormprobe_report_is_the_session_scan(pytester: pytest.Pytester) -> None:
     _pytest(pytester, "tests/test_report.py").result.assert_outcomes(passed=1)
     # Alongside the items, the cases the items ran are not run again.
     with_items = _pytest(pytester, "tests/test_report.py", "--ormprobe")
-    assert with_items.outcomes["tests/test_report.py::test_report_lists_the_planted_mistakes"] == (
-        "passed"
-    )
+    assert with_items.outcomes["tests/test_report.py::test_report_lists_the_planted_mistakes"] == ("passed")
 
 
 # -- configuration ---------------------------------------------------------------------------
@@ -449,9 +442,7 @@ def test_tool_ormprobe_is_read_and_ini_keys_and_options_win(pytester: pytest.Pyt
     assert from_ini.collected
     assert all(n.startswith("ormprobe::OP4") for n in from_ini.collected)
 
-    option_over_ini = _pytest(
-        pytester, "--ormprobe", "-o", "ormprobe_select=OP4", "--ormprobe-select=OP1"
-    )
+    option_over_ini = _pytest(pytester, "--ormprobe", "-o", "ormprobe_select=OP4", "--ormprobe-select=OP1")
     assert option_over_ini.collected == from_options.collected
 
 
@@ -477,9 +468,7 @@ def test_deselection_and_xdist_do_not_change_an_outcome(pytester: pytest.Pyteste
     full = _pytest(pytester, target)
     leading = ("ormprobe::OP306[", "ormprobe::OP401[")
     narrowed = _pytest(pytester, target, "-k", "not OP306 and not OP401")
-    assert narrowed.outcomes == {
-        n: o for n, o in full.outcomes.items() if not n.startswith(leading)
-    }
+    assert narrowed.outcomes == {n: o for n, o in full.outcomes.items() if not n.startswith(leading)}
     assert "skipped" in narrowed.outcomes.values()
     parallel = _pytest(pytester, target, "-n", "2", in_subprocess=True)
     assert parallel.outcomes == full.outcomes
@@ -510,9 +499,7 @@ def test_factories_create_every_model_without_a_factory(pytester: pytest.Pyteste
 
 
 @pytest.mark.postgres
-def test_factories_on_postgres_leave_no_database(
-    pytester: pytest.Pytester, pg_role_url: str
-) -> None:
+def test_factories_on_postgres_leave_no_database(pytester: pytest.Pytester, pg_role_url: str) -> None:
     _agentapp(pytester)
     role = sa.make_url(pg_role_url).username
     assert role is not None
@@ -525,9 +512,7 @@ def test_factories_on_postgres_leave_no_database(
 
 
 @pytest.mark.postgres
-def test_items_on_postgres_with_xdist(
-    pytester: pytest.Pytester, pg_role_url: str, postgres_url: str
-) -> None:
+def test_items_on_postgres_with_xdist(pytester: pytest.Pytester, pg_role_url: str, postgres_url: str) -> None:
     pytester.copy_example("helpdesk")
     role = sa.make_url(pg_role_url).username
     assert role is not None

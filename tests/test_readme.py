@@ -37,7 +37,12 @@ def test_the_scan_example_runs_clean() -> None:
     scan = quickstart_commands()[0].rsplit("&&", 1)[1].strip()
     assert scan.startswith("ormprobe scan ")
     arguments = scan.split()[1:]
-    result = subprocess.run([sys.executable, "-m", "ormprobe", *arguments], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "ormprobe", *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "No findings." in result.stdout

@@ -49,9 +49,7 @@ class Parent(Base):
     __tablename__ = "parent"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), unique=True)
-    children: Mapped[list[Child]] = relationship(
-        back_populates="parent", cascade="all, delete-orphan"
-    )
+    children: Mapped[list[Child]] = relationship(back_populates="parent", cascade="all, delete-orphan")
 
 
 class Child(Base):
@@ -440,9 +438,7 @@ def test_foreign_key_to_a_non_unique_column(db_url: str) -> None:
 
 def test_string_without_length_fails_only_on_mysql(db_url: str) -> None:
     metadata = sa.MetaData()
-    sa.Table(
-        "notes", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("s", String())
-    )
+    sa.Table("notes", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("s", String()))
     failed, created, _ = _failures(metadata, db_url)
     if db_url.startswith("mysql"):
         assert "VARCHAR requires a length" in failed["notes"] and created == set()
@@ -451,13 +447,9 @@ def test_string_without_length_fails_only_on_mysql(db_url: str) -> None:
 
 
 @pytest.mark.parametrize("pg_type", [TSVECTOR, INET], ids=["tsvector", "inet"])
-def test_postgres_only_types_fail_elsewhere(
-    db_url: str, pg_type: type[sa.types.TypeEngine[object]]
-) -> None:
+def test_postgres_only_types_fail_elsewhere(db_url: str, pg_type: type[sa.types.TypeEngine[object]]) -> None:
     metadata = sa.MetaData()
-    sa.Table(
-        "docs", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", pg_type)
-    )
+    sa.Table("docs", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", pg_type))
     sa.Table("plain", metadata, sa.Column("id", sa.Integer, primary_key=True))
     failed, created, _ = _failures(metadata, db_url)
     if db_url.startswith("postgresql"):
@@ -535,9 +527,7 @@ def test_enum_type_survives_a_failed_table_on_postgres(db_url: str) -> None:
     )
     Index("ix_first", first.c.a)
     Index("ix_first", first.c.id, first.c.a)
-    sa.Table(
-        "second", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("color", color)
-    )
+    sa.Table("second", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("color", color))
     failed, created, _ = _failures(metadata, db_url)
     assert set(failed) == {"first"} and created == {"second"}
 
@@ -604,9 +594,7 @@ def guard(request: pytest.FixtureRequest) -> Iterator[tuple[str, sa.MetaData]]:
             connection.execute(sa.schema.CreateSchema(tag))
         metadata.create_all(connection)
         parent_table, child_table = metadata.sorted_tables
-        connection.execute(
-            parent_table.insert(), [{"id": i, "name": f"p{i}"} for i in range(GUARD_ROWS)]
-        )
+        connection.execute(parent_table.insert(), [{"id": i, "name": f"p{i}"} for i in range(GUARD_ROWS)])
         connection.execute(
             child_table.insert(),
             [{"id": i, "parent_id": i % GUARD_ROWS, "name": f"c{i}"} for i in range(9)],
@@ -644,12 +632,8 @@ def _churn(database: Database, metadata: sa.MetaData) -> None:
             with box.session() as s:
                 s.execute(child.delete())
                 s.execute(parent.delete())
-                s.execute(
-                    parent.insert(), [{"id": 100 + i, "name": f"n{case}{i}"} for i in range(20)]
-                )
-                s.execute(
-                    child.insert(), [{"id": i, "parent_id": 100, "name": "x"} for i in range(20)]
-                )
+                s.execute(parent.insert(), [{"id": 100 + i, "name": f"n{case}{i}"} for i in range(20)])
+                s.execute(child.insert(), [{"id": i, "parent_id": 100, "name": "x"} for i in range(20)])
                 with box.attempt(s) as orphan:
                     s.execute(child.insert().values(id=999, parent_id=424242, name="orphan"))
                 with box.attempt(s) as duplicate:
@@ -716,9 +700,7 @@ def test_in_place_on_postgres_creates_tables_inside_the_transaction(
         sa.Column("name", String(40), nullable=False),
     )
     broken = sa.MetaData(schema=schema)
-    sa.Table(
-        "broken", broken, sa.Column("id", sa.Integer, primary_key=True), sa.Column("d", sa.Integer)
-    )
+    sa.Table("broken", broken, sa.Column("id", sa.Integer, primary_key=True), sa.Column("d", sa.Integer))
     Index("ix_broken", broken.tables[f"{schema}.broken"].c.d)
     Index("ix_broken", broken.tables[f"{schema}.broken"].c.id)
     with open_database(url, in_place=True) as database:
@@ -846,8 +828,7 @@ def test_mariadb_scratch_databases_use_utf8mb4(mysql_url: str) -> None:
     with open_database(mysql_url) as database, database.engine.connect() as connection:
         charset = connection.scalar(
             text(
-                "SELECT default_character_set_name FROM information_schema.schemata "
-                "WHERE schema_name = :name"
+                "SELECT default_character_set_name FROM information_schema.schemata WHERE schema_name = :name"
             ),
             {"name": database.scratch_name},
         )
@@ -1079,9 +1060,7 @@ def test_plugin_isolates_tests(pytester: pytest.Pytester) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.usefixtures("drivers_loaded")
-def test_plugin_uses_a_scratch_database_from_the_flag(
-    pytester: pytest.Pytester, postgres_url: str
-) -> None:
+def test_plugin_uses_a_scratch_database_from_the_flag(pytester: pytest.Pytester, postgres_url: str) -> None:
     pytester.makeconftest(PLUGIN_CONFTEST)
     pytester.makepyfile(notes_models=PLUGIN_MODELS, test_notes=PLUGIN_TESTS)
     result = pytester.runpytest(*_plugin_args(), f"--ormprobe-db={postgres_url}")
@@ -1143,7 +1122,5 @@ def test_plugin_reports_a_bad_url_in_one_line(pytester: pytest.Pytester) -> None
 
 def test_plugin_module_imports_no_sqlalchemy() -> None:
     code = "import sys, ormprobe.pytest_plugin; print('sqlalchemy' in sys.modules)"
-    output = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "False"

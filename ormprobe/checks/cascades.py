@@ -30,7 +30,9 @@ def _ondelete(fk: ForeignKeyInfo) -> str | None:
 
 
 def _one_to_many_over_required_fk(graph: ModelGraph, rel: RelationshipInfo) -> bool:
-    return targets.is_writable(rel) and targets.is_one_to_many(rel) and targets.fk_columns_required(graph, rel)
+    return (
+        targets.is_writable(rel) and targets.is_one_to_many(rel) and targets.fk_columns_required(graph, rel)
+    )
 
 
 def _parent_delete_fix(graph: ModelGraph, rel: RelationshipInfo) -> str:
@@ -38,15 +40,21 @@ def _parent_delete_fix(graph: ModelGraph, rel: RelationshipInfo) -> str:
     if rel.passive_deletes:
         return f'{rel.key} = relationship(..., cascade="all, delete-orphan", passive_deletes=True)'
     if fks and _ondelete(fks[0]) in DB_HANDLES_DELETE:
-        return f'{rel.key} = relationship(..., passive_deletes=True)  # let ON DELETE {fks[0].ondelete} work'
+        return f"{rel.key} = relationship(..., passive_deletes=True)  # let ON DELETE {fks[0].ondelete} work"
     return (
         f'{rel.key} = relationship(..., cascade="all, delete-orphan")  # or ForeignKey(..., '
         f'ondelete="CASCADE") plus passive_deletes=True'
     )
 
 
-@check("OP201", "delete-nulls-required-fk", Severity.ERROR,
-       proven=True, subjects=targets.relationship_subjects(_one_to_many_over_required_fk), tags=("cascade", "delete"))
+@check(
+    "OP201",
+    "delete-nulls-required-fk",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.relationship_subjects(_one_to_many_over_required_fk),
+    tags=("cascade", "delete"),
+)
 def delete_nulls_required_fk(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Deleting a parent does not try to set its children's NOT NULL foreign key to NULL.
 
@@ -88,8 +96,14 @@ def delete_nulls_required_fk(ctx: StaticContext, subject: Subject) -> Iterable[F
         )
 
 
-@check("OP202", "orphan-nulls-required-fk", Severity.WARNING,
-       proven=True, subjects=targets.relationship_subjects(_one_to_many_over_required_fk), tags=("cascade", "orphan"))
+@check(
+    "OP202",
+    "orphan-nulls-required-fk",
+    Severity.WARNING,
+    proven=True,
+    subjects=targets.relationship_subjects(_one_to_many_over_required_fk),
+    tags=("cascade", "orphan"),
+)
 def orphan_nulls_required_fk(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Removing a child from a collection does not NULL its NOT NULL foreign key.
 
@@ -132,8 +146,14 @@ def _fks_toward_owner(graph: ModelGraph, rel: RelationshipInfo) -> tuple[Foreign
     return targets.written_foreign_keys(graph, rel)
 
 
-@check("OP203", "passive-deletes-without-ondelete", Severity.ERROR,
-       proven=True, subjects=targets.relationship_subjects(_passive), tags=("cascade", "delete"))
+@check(
+    "OP203",
+    "passive-deletes-without-ondelete",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.relationship_subjects(_passive),
+    tags=("cascade", "delete"),
+)
 def passive_deletes_without_ondelete(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """``passive_deletes=True`` is backed by an ``ON DELETE`` rule on the foreign key.
 
@@ -174,8 +194,14 @@ def _bypassed(graph: ModelGraph, rel: RelationshipInfo) -> bool:
     return any(_ondelete(fk) in ("CASCADE", "SET NULL") for fk in targets.written_foreign_keys(graph, rel))
 
 
-@check("OP204", "ondelete-bypassed-by-orm", Severity.ERROR,
-       proven=True, subjects=targets.relationship_subjects(_bypassed), tags=("cascade", "delete"))
+@check(
+    "OP204",
+    "ondelete-bypassed-by-orm",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.relationship_subjects(_bypassed),
+    tags=("cascade", "delete"),
+)
 def ondelete_bypassed_by_orm(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """The ORM does not pre-empt the foreign key's ``ON DELETE`` rule.
 
@@ -198,7 +224,9 @@ def ondelete_bypassed_by_orm(ctx: StaticContext, subject: Subject) -> Iterable[F
     ```
     """
     rel: RelationshipInfo = subject.obj
-    fk = next(fk for fk in targets.written_foreign_keys(ctx.graph, rel) if _ondelete(fk) in ("CASCADE", "SET NULL"))
+    fk = next(
+        fk for fk in targets.written_foreign_keys(ctx.graph, rel) if _ondelete(fk) in ("CASCADE", "SET NULL")
+    )
     if _ondelete(fk) == "CASCADE":
         yield ctx.finding(
             subject,
@@ -218,8 +246,14 @@ def _set_null(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:
     return _ondelete(fk) == "SET NULL"
 
 
-@check("OP205", "set-null-on-not-null-fk", Severity.ERROR,
-       proven=True, subjects=targets.foreign_key_subjects(_set_null), tags=("fk", "delete"))
+@check(
+    "OP205",
+    "set-null-on-not-null-fk",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.foreign_key_subjects(_set_null),
+    tags=("fk", "delete"),
+)
 def set_null_on_not_null_fk(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """``ON DELETE SET NULL`` is only used on nullable columns.
 
@@ -240,7 +274,7 @@ def set_null_on_not_null_fk(ctx: StaticContext, subject: Subject) -> Iterable[Fi
     ```
     """
     fk: ForeignKeyInfo = subject.obj
-    required = [c for c, nullable in zip(fk.columns, fk.nullable) if not nullable]
+    required = [c for c, nullable in zip(fk.columns, fk.nullable, strict=False) if not nullable]
     if required:
         yield ctx.finding(
             subject,
@@ -258,8 +292,14 @@ def _delete_on_many_to_one(graph: ModelGraph, rel: RelationshipInfo) -> bool:
     return not any(fk.unique for fk in fks)
 
 
-@check("OP206", "delete-cascade-on-many-to-one", Severity.ERROR,
-       proven=True, subjects=targets.relationship_subjects(_delete_on_many_to_one), tags=("cascade", "delete"))
+@check(
+    "OP206",
+    "delete-cascade-on-many-to-one",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.relationship_subjects(_delete_on_many_to_one),
+    tags=("cascade", "delete"),
+)
 def delete_cascade_on_many_to_one(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A many-to-one relationship does not cascade deletes to the shared parent.
 
@@ -297,8 +337,14 @@ def _delete_on_many_to_many(graph: ModelGraph, rel: RelationshipInfo) -> bool:
     )
 
 
-@check("OP207", "delete-cascade-on-many-to-many", Severity.ERROR,
-       proven=True, subjects=targets.relationship_subjects(_delete_on_many_to_many), tags=("cascade", "many-to-many"))
+@check(
+    "OP207",
+    "delete-cascade-on-many-to-many",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.relationship_subjects(_delete_on_many_to_many),
+    tags=("cascade", "many-to-many"),
+)
 def delete_cascade_on_many_to_many(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A many-to-many relationship does not cascade deletes to the other side.
 
@@ -329,8 +375,14 @@ def _no_save_update(graph: ModelGraph, rel: RelationshipInfo) -> bool:
     return targets.is_writable(rel) and "save-update" not in rel.cascade
 
 
-@check("OP208", "cascade-without-save-update", Severity.ERROR,
-       proven=True, subjects=targets.relationship_subjects(_no_save_update), tags=("cascade",))
+@check(
+    "OP208",
+    "cascade-without-save-update",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.relationship_subjects(_no_save_update),
+    tags=("cascade",),
+)
 def cascade_without_save_update(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Objects attached through a relationship are added to the session with their parent.
 
@@ -354,8 +406,12 @@ def cascade_without_save_update(ctx: StaticContext, subject: Subject) -> Iterabl
     yield ctx.finding(
         subject,
         f"objects attached to {rel.name} are not added to the session: never inserted",
-        fix=f'{rel.key} = relationship(..., cascade="all{", delete-orphan" if "delete-orphan" in rel.cascade else ""}")',
+        fix=f'{rel.key} = relationship(..., cascade="{_with_save_update(rel)}")',
     )
+
+
+def _with_save_update(rel: RelationshipInfo) -> str:
+    return "all, delete-orphan" if "delete-orphan" in rel.cascade else "all"
 
 
 def _many_to_many_without_passive(graph: ModelGraph, rel: RelationshipInfo) -> bool:
@@ -390,8 +446,14 @@ def secondary_cleanup_gaps(graph: ModelGraph, rel: RelationshipInfo) -> list[tup
     return gaps
 
 
-@check("OP209", "secondary-rows-left-behind", Severity.ERROR,
-       proven=True, subjects=targets.relationship_subjects(_many_to_many_without_passive), tags=("many-to-many", "delete"))
+@check(
+    "OP209",
+    "secondary-rows-left-behind",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.relationship_subjects(_many_to_many_without_passive),
+    tags=("many-to-many", "delete"),
+)
 def secondary_rows_left_behind(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Deleting either side of a many-to-many removes its association rows.
 

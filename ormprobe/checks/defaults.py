@@ -10,7 +10,12 @@ from ormprobe.checks.registry import Subject, check
 from ormprobe.findings import Finding, Severity
 from ormprobe.graph import ColumnInfo, ModelGraph, TableInfo
 
-__all__ = ["default_evaluated_once", "default_not_applied", "evaluated_once", "server_onupdate_without_trigger"]
+__all__ = [
+    "default_evaluated_once",
+    "default_not_applied",
+    "evaluated_once",
+    "server_onupdate_without_trigger",
+]
 
 # Scalar defaults of these types were almost always meant as callables: a timestamp or
 # an id computed once, when the module was imported, is the same for every row.
@@ -22,8 +27,14 @@ def evaluated_once(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> b
     return any(d is not None and d.kind == "scalar" and d.value_type in _ONCE_TYPES for d in defaults)
 
 
-@check("OP501", "default-evaluated-once", Severity.ERROR,
-       proven=True, subjects=targets.column_subjects(evaluated_once), tags=("default",))
+@check(
+    "OP501",
+    "default-evaluated-once",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.column_subjects(evaluated_once),
+    tags=("default",),
+)
 def default_evaluated_once(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Time and id defaults are computed per row, not once at import.
 
@@ -43,7 +54,7 @@ def default_evaluated_once(ctx: StaticContext, subject: Subject) -> Iterable[Fin
     # or server_default=func.now()
     ```
     """
-    table, column = subject.obj
+    _table, column = subject.obj
     which = "onupdate" if column.onupdate is not None and column.onupdate.kind == "scalar" else "default"
     value = column.onupdate if which == "onupdate" else column.default
     assert value is not None
@@ -57,13 +68,19 @@ def default_evaluated_once(ctx: StaticContext, subject: Subject) -> Iterable[Fin
 def _has_default(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> bool:
     # Only NOT NULL columns: NULL in a nullable column may be what the default meant
     # (a "current user" that is None outside a request), so it proves nothing.
-    if column.primary_key and column.autoincrement or column.nullable:
+    if (column.primary_key and column.autoincrement) or column.nullable:
         return False
     return (column.default is not None or column.server_default is not None) and not column.computed
 
 
-@check("OP502", "default-not-applied", Severity.ERROR, needs_database=True,
-       subjects=targets.column_subjects(_has_default), tags=("default",))
+@check(
+    "OP502",
+    "default-not-applied",
+    Severity.ERROR,
+    needs_database=True,
+    subjects=targets.column_subjects(_has_default),
+    tags=("default",),
+)
 def default_not_applied(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A NOT NULL column with a default is filled when a row is inserted without it.
 
@@ -91,8 +108,14 @@ def _server_onupdate(graph: ModelGraph, table: TableInfo, column: ColumnInfo) ->
     return column.server_onupdate is not None and not column.computed
 
 
-@check("OP503", "server-onupdate-without-trigger", Severity.WARNING, needs_database=True,
-       subjects=targets.column_subjects(_server_onupdate), tags=("default",))
+@check(
+    "OP503",
+    "server-onupdate-without-trigger",
+    Severity.WARNING,
+    needs_database=True,
+    subjects=targets.column_subjects(_server_onupdate),
+    tags=("default",),
+)
 def server_onupdate_without_trigger(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A column marked ``server_onupdate`` really changes when its row is updated.
 

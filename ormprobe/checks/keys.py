@@ -38,8 +38,14 @@ def _resolved(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:
     return graph.has_table(fk.target_table)
 
 
-@check("OP301", "fk-target-not-unique", Severity.ERROR,
-       proven=True, subjects=targets.foreign_key_subjects(_resolved), tags=("fk",))
+@check(
+    "OP301",
+    "fk-target-not-unique",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.foreign_key_subjects(_resolved),
+    tags=("fk",),
+)
 def fk_target_not_unique(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A foreign key references a primary key or UNIQUE columns.
 
@@ -101,7 +107,14 @@ def _index_names(table: TableInfo, dialect: str) -> list[str]:
     return names
 
 
-@check("OP302", "duplicate-constraint-name", Severity.ERROR, proven=True, subjects=targets.table_subjects, tags=("schema",))
+@check(
+    "OP302",
+    "duplicate-constraint-name",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.table_subjects,
+    tags=("schema",),
+)
 def duplicate_constraint_name(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Index and constraint names are unique where the database requires it.
 
@@ -129,7 +142,8 @@ def duplicate_constraint_name(ctx: StaticContext, subject: Subject) -> Iterable[
         yield ctx.finding(
             subject,
             f"{table.name} uses the name {clashes[0]!r} more than once: CREATE fails",
-            fix=f"rename one of the objects called {clashes[0]!r} (or drop index=True beside an explicit Index)",
+            fix=f"rename one of the objects called {clashes[0]!r} "
+            "(or drop index=True beside an explicit Index)",
         )
 
 
@@ -140,8 +154,14 @@ def _composite_nullable(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:
     return fk.composite and mixed and (fk.match or "").upper() != "FULL"
 
 
-@check("OP303", "composite-fk-partially-nullable", Severity.WARNING,
-       proven=True, subjects=targets.foreign_key_subjects(_composite_nullable), tags=("fk",))
+@check(
+    "OP303",
+    "composite-fk-partially-nullable",
+    Severity.WARNING,
+    proven=True,
+    subjects=targets.foreign_key_subjects(_composite_nullable),
+    tags=("fk",),
+)
 def composite_fk_partially_nullable(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A composite foreign key with NOT NULL columns can't be half NULL.
 
@@ -164,7 +184,7 @@ def composite_fk_partially_nullable(ctx: StaticContext, subject: Subject) -> Ite
     ```
     """
     fk: ForeignKeyInfo = subject.obj
-    nullable = [c for c, n in zip(fk.columns, fk.nullable) if n]
+    nullable = [c for c, n in zip(fk.columns, fk.nullable, strict=False) if n]
     yield ctx.finding(
         subject,
         f"{fk.label}: with {nullable[0]} NULL the foreign key is not checked",
@@ -173,16 +193,17 @@ def composite_fk_partially_nullable(ctx: StaticContext, subject: Subject) -> Ite
 
 
 def _required_without_default(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> bool:
-    return (
-        not column.nullable
-        and not column.primary_key
-        and column.default is None
-        and not column.generated
-    )
+    return not column.nullable and not column.primary_key and column.default is None and not column.generated
 
 
-@check("OP304", "not-null-not-enforced", Severity.ERROR, needs_database=True,
-       subjects=targets.column_subjects(_required_without_default), tags=("constraint",))
+@check(
+    "OP304",
+    "not-null-not-enforced",
+    Severity.ERROR,
+    needs_database=True,
+    subjects=targets.column_subjects(_required_without_default),
+    tags=("constraint",),
+)
 def not_null_not_enforced(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """The database rejects NULL in a NOT NULL column.
 
@@ -204,8 +225,14 @@ def _unique(graph: ModelGraph, table: TableInfo, constraint: ConstraintInfo) -> 
     return constraint.kind == "unique"
 
 
-@check("OP307", "unique-not-enforced", Severity.ERROR, needs_database=True,
-       subjects=targets.constraint_subjects(_unique), tags=("constraint",))
+@check(
+    "OP307",
+    "unique-not-enforced",
+    Severity.ERROR,
+    needs_database=True,
+    subjects=targets.constraint_subjects(_unique),
+    tags=("constraint",),
+)
 def unique_not_enforced(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """The database rejects a duplicate in a UNIQUE constraint.
 
@@ -226,8 +253,14 @@ def _check(graph: ModelGraph, table: TableInfo, constraint: ConstraintInfo) -> b
     return constraint.kind == "check" and constraint.sqltext is not None
 
 
-@check("OP308", "check-not-enforced", Severity.WARNING, needs_database=True,
-       subjects=targets.constraint_subjects(_check), tags=("constraint",))
+@check(
+    "OP308",
+    "check-not-enforced",
+    Severity.WARNING,
+    needs_database=True,
+    subjects=targets.constraint_subjects(_check),
+    tags=("constraint",),
+)
 def check_not_enforced(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """The database rejects a row that violates a CHECK constraint.
 
@@ -249,8 +282,15 @@ def _enum(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> bool:
     return column.enum_values is not None
 
 
-@check("OP309", "enum-not-enforced", Severity.WARNING, needs_database=True,
-       proven=True, subjects=targets.column_subjects(_enum), tags=("constraint",))
+@check(
+    "OP309",
+    "enum-not-enforced",
+    Severity.WARNING,
+    needs_database=True,
+    proven=True,
+    subjects=targets.column_subjects(_enum),
+    tags=("constraint",),
+)
 def enum_not_enforced(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """An Enum column rejects values outside the enum.
 
@@ -271,7 +311,7 @@ def enum_not_enforced(ctx: StaticContext, subject: Subject) -> Iterable[Finding]
     status = mapped_column(Enum(Status, native_enum=False, create_constraint=True))
     ```
     """
-    table, column = subject.obj
+    _table, column = subject.obj
     if column.enum_constraint:
         return
     if column.native_enum is False:
@@ -292,8 +332,14 @@ def enum_not_enforced(ctx: StaticContext, subject: Subject) -> Iterable[Finding]
         )
 
 
-@check("OP306", "ddl-failed", Severity.ERROR, needs_database=True, subjects=targets.table_subjects,
-       tags=("schema",))
+@check(
+    "OP306",
+    "ddl-failed",
+    Severity.ERROR,
+    needs_database=True,
+    subjects=targets.table_subjects,
+    tags=("schema",),
+)
 def ddl_failed(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Every table can be created from the models on the target database.
 
@@ -316,12 +362,23 @@ def ddl_failed(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
 
 
 def _string_without_length(graph: ModelGraph, table: TableInfo, column: ColumnInfo) -> bool:
-    is_varchar = column.type_class.rpartition(".")[2] in ("String", "Unicode", "VARCHAR", "NVARCHAR")
+    is_varchar = column.type_class.rpartition(".")[2] in (
+        "String",
+        "Unicode",
+        "VARCHAR",
+        "NVARCHAR",
+    )
     return is_varchar and column.length is None
 
 
-@check("OP310", "varchar-without-length", Severity.ERROR,
-       proven=True, subjects=targets.column_subjects(_string_without_length), tags=("portability",))
+@check(
+    "OP310",
+    "varchar-without-length",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.column_subjects(_string_without_length),
+    tags=("portability",),
+)
 def varchar_without_length(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """String columns have a length where the database requires one (MySQL, MariaDB).
 
@@ -428,8 +485,12 @@ def cycle_breaker(graph: ModelGraph, cycle: tuple[str, ...]) -> ForeignKeyInfo:
     """The FK of ``cycle`` where ``use_alter``/``post_update`` belong: a nullable one (a
     row can be inserted first with it NULL), preferring one already marked ``use_alter``."""
     members = set(cycle)
-    edges = [fk for name in cycle for fk in graph.table(name).foreign_keys
-             if fk.target_table in members and fk.target_table != fk.table]
+    edges = [
+        fk
+        for name in cycle
+        for fk in graph.table(name).foreign_keys
+        if fk.target_table in members and fk.target_table != fk.table
+    ]
     return min(edges, key=lambda fk: (not fk.all_nullable, not fk.use_alter, fk.table, fk.columns))
 
 
@@ -437,14 +498,26 @@ def _cycle_subjects(graph: ModelGraph) -> Iterator[Subject]:
     for cycle in fk_cycles(graph):
         fk = cycle_breaker(graph, cycle)
         owner = targets.column_owner(graph, graph.table(fk.table), fk.columns[0])
-        yield Subject(targets.foreign_key_name(graph, fk), "cycle", cycle,
-                      owner.name if owner else None, fk.location)
+        yield Subject(
+            targets.foreign_key_name(graph, fk),
+            "cycle",
+            cycle,
+            owner.name if owner else None,
+            fk.location,
+        )
 
 
 _cycle_subjects.__name__ = "fk_cycles"
 
 
-@check("OP305", "fk-cycle-without-post-update", Severity.ERROR, proven=True, subjects=_cycle_subjects, tags=("fk",))
+@check(
+    "OP305",
+    "fk-cycle-without-post-update",
+    Severity.ERROR,
+    proven=True,
+    subjects=_cycle_subjects,
+    tags=("fk",),
+)
 def fk_cycle_without_post_update(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Tables that reference each other can be inserted (and created) in some order.
 
@@ -475,7 +548,10 @@ def fk_cycle_without_post_update(ctx: StaticContext, subject: Subject) -> Iterab
     if len(rels) >= 2 and not any(rel.post_update for rel in rels):
         breaker = cycle_breaker(ctx.graph, cycle)
         labels = " and ".join(targets.table_label(ctx.graph, ctx.graph.table(name)) for name in cycle)
-        via = next((r for r in rels if set(r.fk_columns) & {f"{breaker.table}.{c}" for c in breaker.columns}), rels[0])
+        via = next(
+            (r for r in rels if set(r.fk_columns) & {f"{breaker.table}.{c}" for c in breaker.columns}),
+            rels[0],
+        )
         yield ctx.finding(
             subject,
             f"{labels} reference each other and no relationship has post_update",
@@ -488,8 +564,14 @@ def _fk_single(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:
     return True
 
 
-@check("OP311", "fk-without-index", Severity.INFO, stability=Stability.PREVIEW,
-       subjects=targets.foreign_key_subjects(_fk_single), tags=("fk", "performance"))
+@check(
+    "OP311",
+    "fk-without-index",
+    Severity.INFO,
+    stability=Stability.PREVIEW,
+    subjects=targets.foreign_key_subjects(_fk_single),
+    tags=("fk", "performance"),
+)
 def fk_without_index(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Foreign key columns are indexed.
 

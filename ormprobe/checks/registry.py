@@ -126,7 +126,8 @@ class Check:
             summary=self.summary,
             severity=self.severity,
             kind="dynamic" if self.dynamic else "static",
-            targets=self.subjects.__name__.strip("_").removesuffix("_subjects").replace("_", " ") + ("s" if self.subjects.__name__.endswith("_subjects") else ""),
+            targets=self.subjects.__name__.strip("_").removesuffix("_subjects").replace("_", " ")
+            + ("s" if self.subjects.__name__.endswith("_subjects") else ""),
             doc=self.doc,
             tags=self.tags,
         )
@@ -138,9 +139,7 @@ class Check:
             RuleDefinitionError: when a confirmation is attached twice.
         """
         if self.confirm is not None and self.confirm.__module__ != function.__module__:
-            raise RuleDefinitionError(
-                f"{self.code} already has a confirmation in {self.confirm.__module__}"
-            )
+            raise RuleDefinitionError(f"{self.code} already has a confirmation in {self.confirm.__module__}")
         self.confirm = function
         return function
 
@@ -164,19 +163,13 @@ class Registry:
             raise RuleDefinitionError(f"{new.code}: slug {new.slug!r} must be kebab-case")
         missing = [s for s in REQUIRED_SECTIONS if s not in new.doc]
         if missing:
-            raise RuleDefinitionError(
-                f"{new.code} ({new.slug}): docstring lacks {', '.join(missing)}"
-            )
+            raise RuleDefinitionError(f"{new.code} ({new.slug}): docstring lacks {', '.join(missing)}")
         for existing in self._checks.values():
             same_origin = existing.predict.__module__ == new.predict.__module__
             if existing.code == new.code and not same_origin:
-                raise RuleDefinitionError(
-                    f"check code {new.code} is already registered by {existing.slug}"
-                )
+                raise RuleDefinitionError(f"check code {new.code} is already registered by {existing.slug}")
             if existing.slug == new.slug and existing.code != new.code:
-                raise RuleDefinitionError(
-                    f"check slug {new.slug!r} is already used by {existing.code}"
-                )
+                raise RuleDefinitionError(f"check slug {new.slug!r} is already used by {existing.code}")
         self._checks[new.code] = new
         return new
 
@@ -189,9 +182,7 @@ class Registry:
         try:
             return self._checks[code.upper()]
         except KeyError:
-            raise UsageError(
-                f"unknown check code {code!r}; valid codes: {', '.join(self._checks)}"
-            ) from None
+            raise UsageError(f"unknown check code {code!r}; valid codes: {', '.join(self._checks)}") from None
 
     def __iter__(self) -> Iterator[Check]:
         return iter(self._checks.values())
@@ -220,9 +211,7 @@ class Registry:
             if select:
                 explicit = any(candidate.code == p.upper() for p in select)
                 wanted = any(candidate.code.startswith(p.upper()) for p in select)
-                if not wanted or (
-                    candidate.stability is Stability.PREVIEW and not (preview or explicit)
-                ):
+                if not wanted or (candidate.stability is Stability.PREVIEW and not (preview or explicit)):
                     continue
             elif candidate.stability is Stability.PREVIEW and not preview:
                 continue

@@ -103,7 +103,8 @@ def constraint_name(graph: ModelGraph, constraint: ConstraintInfo) -> str:
         return f"{table_label(graph, table)}.check({','.join(constraint.columns)})"
     if len(constraint.columns) == 1:
         return column_name(graph, table, constraint.columns[0])
-    return f"{table_label(graph, table)}.{constraint.kind.replace('primary_key', 'pk')}({','.join(constraint.columns)})"
+    kind = "pk" if constraint.kind == "primary_key" else constraint.kind
+    return f"{table_label(graph, table)}.{kind}({','.join(constraint.columns)})"
 
 
 def relationship_subjects(

@@ -23,8 +23,14 @@ def _writable(graph: ModelGraph, rel: RelationshipInfo) -> bool:
     return targets.is_writable(rel)
 
 
-@check("OP101", "round-trip", Severity.ERROR, proven=True, subjects=targets.relationship_subjects(_writable),
-       tags=("relationship",))
+@check(
+    "OP101",
+    "round-trip",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.relationship_subjects(_writable),
+    tags=("relationship",),
+)
 def round_trip(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Linked objects come back through the relationship after flush and reload.
 
@@ -66,8 +72,14 @@ def _has_reverse(graph: ModelGraph, rel: RelationshipInfo) -> bool:
     )
 
 
-@check("OP102", "backref-out-of-sync", Severity.WARNING, proven=True, subjects=targets.relationship_subjects(_has_reverse),
-       tags=("relationship",))
+@check(
+    "OP102",
+    "backref-out-of-sync",
+    Severity.WARNING,
+    proven=True,
+    subjects=targets.relationship_subjects(_has_reverse),
+    tags=("relationship",),
+)
 def backref_out_of_sync(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """Changing one side of a relationship pair updates the other side before flush.
 
@@ -113,8 +125,14 @@ def _scalar_one_to_many(graph: ModelGraph, rel: RelationshipInfo) -> bool:
     )
 
 
-@check("OP103", "one-to-one-not-unique", Severity.ERROR,
-       proven=True, subjects=targets.relationship_subjects(_scalar_one_to_many), tags=("relationship", "fk"))
+@check(
+    "OP103",
+    "one-to-one-not-unique",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.relationship_subjects(_scalar_one_to_many),
+    tags=("relationship", "fk"),
+)
 def one_to_one_not_unique(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A one-to-one relationship's foreign key is UNIQUE, so the database allows one child.
 
@@ -161,8 +179,14 @@ def _inverted_candidate(graph: ModelGraph, rel: RelationshipInfo) -> bool:
     )
 
 
-@check("OP104", "self-reference-inverted", Severity.ERROR,
-       proven=True, subjects=targets.relationship_subjects(_inverted_candidate), tags=("relationship",))
+@check(
+    "OP104",
+    "self-reference-inverted",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.relationship_subjects(_inverted_candidate),
+    tags=("relationship",),
+)
 def self_reference_inverted(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A scalar self-referential relationship points the way its name says.
 
@@ -199,8 +223,14 @@ def _many_to_many(graph: ModelGraph, rel: RelationshipInfo) -> bool:
     return targets.is_writable(rel) and rel.direction is Direction.MANYTOMANY and rel.secondary is not None
 
 
-@check("OP105", "secondary-extra-required-column", Severity.ERROR,
-       proven=True, subjects=targets.relationship_subjects(_many_to_many), tags=("relationship", "many-to-many"))
+@check(
+    "OP105",
+    "secondary-extra-required-column",
+    Severity.ERROR,
+    proven=True,
+    subjects=targets.relationship_subjects(_many_to_many),
+    tags=("relationship", "many-to-many"),
+)
 def secondary_extra_required_column(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
     """A many-to-many ``secondary`` table can be filled by the relationship alone.
 
@@ -233,10 +263,7 @@ def secondary_extra_required_column(ctx: StaticContext, subject: Subject) -> Ite
     missing = [
         c.name
         for c in secondary.columns
-        if c.name not in written
-        and not c.nullable
-        and c.default is None
-        and not c.generated
+        if c.name not in written and not c.nullable and c.default is None and not c.generated
     ]
     if missing:
         yield ctx.finding(

@@ -53,7 +53,9 @@ def graph_to_dict(graph: ModelGraph, target: str) -> dict[str, Any]:
     }
 
 
-def render_text(graph: ModelGraph, target: str, *, color: bool | None = None, width: int | None = None) -> str:
+def render_text(
+    graph: ModelGraph, target: str, *, color: bool | None = None, width: int | None = None
+) -> str:
     """A readable per-model summary, rendered with rich."""
     from io import StringIO
 
@@ -62,8 +64,12 @@ def render_text(graph: ModelGraph, target: str, *, color: bool | None = None, wi
 
     buffer = StringIO()
     console = Console(
-        file=buffer, force_terminal=color, no_color=color is False, width=width or 100,
-        highlight=False, soft_wrap=True,
+        file=buffer,
+        force_terminal=color,
+        no_color=color is False,
+        width=width or 100,
+        highlight=False,
+        soft_wrap=True,
     )
     relationships = sum(len(m.relationships) for m in graph.models)
     console.print(
@@ -88,7 +94,9 @@ def render_text(graph: ModelGraph, target: str, *, color: bool | None = None, wi
         console.print("[bold]Tables without a model[/]")
         for table in core_tables:
             columns = ", ".join(c.name for c in table.columns)
-            console.print(f"  [green]{escape(table.name)}[/] ({escape(columns)})  [dim]{escape(str(table.location))}[/]")
+            console.print(
+                f"  [green]{escape(table.name)}[/] ({escape(columns)})  [dim]{escape(str(table.location))}[/]"
+            )
     if graph.problems:
         console.print()
         console.print("[bold]Configuration problems reported by SQLAlchemy[/]")

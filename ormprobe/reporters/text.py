@@ -32,8 +32,12 @@ def render(
     """The report as text (with ANSI colour when ``color`` is True)."""
     buffer = StringIO()
     console = Console(
-        file=buffer, force_terminal=color, no_color=color is False, width=width or 100,
-        highlight=False, soft_wrap=True,
+        file=buffer,
+        force_terminal=color,
+        no_color=color is False,
+        width=width or 100,
+        highlight=False,
+        soft_wrap=True,
     )
     _header(console, report)
     findings = report.findings()
@@ -120,7 +124,9 @@ def _errors(console: Console, errors: tuple[CaseResult, ...]) -> None:
     if not errors:
         return
     console.print()
-    console.print(f"[bold red]ormprobe errors ({len(errors)})[/] — bugs in ormprobe, not findings about your models:")
+    console.print(
+        f"[bold red]ormprobe errors ({len(errors)})[/] — bugs in ormprobe, not findings about your models:"
+    )
     for result in errors:
         assert result.error is not None
         console.print(f"  {result.case_id}: {escape(result.error.type_name)}: {escape(result.error.message)}")
@@ -152,13 +158,17 @@ def _footer(console: Console, report: Report, findings: tuple[Finding, ...]) -> 
     errors = len(report.errors())
     if not findings:
         if errors:
-            console.print(f"[bold red]No findings, but {errors} ormprobe errors[/]: the models were not fully checked.")
+            console.print(
+                f"[bold red]No findings, but {errors} ormprobe errors[/]: the models were not fully checked."
+            )
         else:
             console.print("[bold green]No findings.[/]")
         return
     severities = Counter(f.severity for f in findings)
     parts = ", ".join(f"{severities[s]} {s.label}" for s in sorted(severities, reverse=True))
-    console.print(f"[bold]{len(findings)} findings[/] ({parts}). `ormprobe explain CODE` tells more about a check.")
+    console.print(
+        f"[bold]{len(findings)} findings[/] ({parts}). `ormprobe explain CODE` tells more about a check."
+    )
 
 
 def _one_line(text: str) -> str:

@@ -30,9 +30,23 @@ def _backend(url: str) -> str:
 def scan(path: Path, db_url: str) -> dict:
     """``ormprobe scan --format json`` in a fresh process, as a user runs it."""
     result = subprocess.run(
-        [sys.executable, "-m", "ormprobe", "scan", str(path.relative_to(ROOT)), "--db", db_url,
-         "--format", "json", "--fail-on", "info"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "ormprobe",
+            "scan",
+            str(path.relative_to(ROOT)),
+            "--db",
+            db_url,
+            "--format",
+            "json",
+            "--fail-on",
+            "info",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode in (0, 1), f"exit {result.returncode}\n{result.stderr[-3000:]}"
     return json.loads(result.stdout)

@@ -13,7 +13,7 @@ from ormprobe.errors import RuleDefinitionError, UsageError
 from ormprobe.findings import Severity
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC = '''Summary line.
+DOC = """Summary line.
 
 ## Why is this bad?
 Because.
@@ -23,7 +23,7 @@ Bad.
 
 ## Use instead
 Good.
-'''
+"""
 
 
 def define(registry: Registry, code: str, slug: str, doc: str = DOC, module: str | None = None) -> None:
@@ -51,11 +51,14 @@ def test_reimporting_the_same_module_replaces_the_check() -> None:
     assert len(local) == 1
 
 
-@pytest.mark.parametrize(("code", "slug", "doc", "message"), [
-    ("OP99", "short-code", DOC, "three digits"),
-    ("OP991", "Not_Kebab", DOC, "kebab-case"),
-    ("OP992", "no-sections", "Just a summary.", "lacks ## Why is this bad?"),
-])
+@pytest.mark.parametrize(
+    ("code", "slug", "doc", "message"),
+    [
+        ("OP99", "short-code", DOC, "three digits"),
+        ("OP991", "Not_Kebab", DOC, "kebab-case"),
+        ("OP992", "no-sections", "Just a summary.", "lacks ## Why is this bad?"),
+    ],
+)
 def test_malformed_checks_are_refused(code: str, slug: str, doc: str, message: str) -> None:
     with pytest.raises(RuleDefinitionError, match=message):
         define(Registry(), code, slug, doc)
@@ -89,8 +92,12 @@ def test_every_check_is_complete() -> None:
     planted-bug fixture (or a dedicated test) for every stable check."""
     registry = load_dynamic_checks()
     manifest = tomllib.loads((ROOT / "fixtures" / "bugs" / "manifest.toml").read_text())
-    planted = {code for entry in manifest.values() for variant in [entry, *[v for v in entry.values() if isinstance(v, dict)]]
-               for code, _ in variant.get("expected", [])}
+    planted = {
+        code
+        for entry in manifest.values()
+        for variant in [entry, *[v for v in entry.values() if isinstance(v, dict)]]
+        for code, _ in variant.get("expected", [])
+    }
     tested_elsewhere = {"OP304", "OP307", "OP308"}  # tests/checks/test_schema_drift.py
     for entry in registry:
         for section in REQUIRED_SECTIONS:

@@ -31,8 +31,13 @@ EXPECTED = {
 
 
 def scan(*args: str) -> dict:
-    result = subprocess.run([sys.executable, "-m", "ormprobe", "scan", MODELS, "--format", "json", *args],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "ormprobe", "scan", MODELS, "--format", "json", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)
 

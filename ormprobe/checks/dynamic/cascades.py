@@ -14,10 +14,10 @@ from ormprobe.checks.dynamic.scenarios import (
     attach,
     attribute_for,
     identity,
-    orm_nulled,
     link_lines,
     observe_orphan_removal,
     observe_parent_delete,
+    orm_nulled,
     recorded_warnings,
     variable,
 )
@@ -40,16 +40,18 @@ def _delete_reproducer(ctx: DynamicContext, rel: RelationshipInfo, expected: str
     parent, child = variable(rel.model), variable(rel.target)
     if child == parent:
         child = f"{child}_child"
-    return ctx.reproducer([
-        f"{parent} = f.create({rel.model!r})",
-        f"{child} = f.new({rel.target!r}, unlinked={list(rel.fk_columns)!r})",
-        link_lines(rel, parent, child),
-        f"session.add({child})",
-        "session.flush()",
-        *([] if loaded else ["session.expire_all()  # as if the parent were freshly loaded"]),
-        f"session.delete({parent})",
-        f"session.flush()  # {expected}",
-    ])
+    return ctx.reproducer(
+        [
+            f"{parent} = f.create({rel.model!r})",
+            f"{child} = f.new({rel.target!r}, unlinked={list(rel.fk_columns)!r})",
+            link_lines(rel, parent, child),
+            f"session.add({child})",
+            "session.flush()",
+            *([] if loaded else ["session.expire_all()  # as if the parent were freshly loaded"]),
+            f"session.delete({parent})",
+            f"session.flush()  # {expected}",
+        ]
+    )
 
 
 @cascades.delete_nulls_required_fk.confirms
@@ -61,18 +63,27 @@ def _confirm_delete_nulls_required_fk(ctx: DynamicContext, subject: Subject) -> 
     observation = _parent_delete(ctx, subject, loaded=True)
     if orm_nulled(observation.error, rel.fk_columns):
         assert observation.error is not None
-        message = predicted[0].message if predicted else (
-            f"deleting a {rel.model} sets NOT NULL {', '.join(rel.fk_columns)} to NULL: the delete fails")
+        message = (
+            predicted[0].message
+            if predicted
+            else (
+                f"deleting a {rel.model} sets NOT NULL {', '.join(rel.fk_columns)} to NULL: the delete fails"
+            )
+        )
         yield ctx.finding(
-            subject, message,
+            subject,
+            message,
             evidence=f"{observation.error.exception}: {observation.error.message}",
             fix=predicted[0].fix if predicted else None,
             reproducer=_delete_reproducer(ctx, rel, observation.error.message, loaded=True),
             dialect=ctx.dialect,
         )
     elif predicted:
-        outcome = f"the delete failed differently: {observation.error.message}" if observation.error else \
-            "the delete succeeded"
+        outcome = (
+            f"the delete failed differently: {observation.error.message}"
+            if observation.error
+            else "the delete succeeded"
+        )
         ctx.contradicted(subject, predicted, outcome)
 
 
@@ -89,13 +100,20 @@ def _confirm_passive_deletes_without_ondelete(ctx: DynamicContext, subject: Subj
         not child.deleted and not child.nulled for child in observation.children
     )
     if refused or dangling:
-        evidence = (f"{observation.error.exception}: {observation.error.message}" if observation.error
-                    else "the children survived, still pointing at the deleted row")
+        evidence = (
+            f"{observation.error.exception}: {observation.error.message}"
+            if observation.error
+            else "the children survived, still pointing at the deleted row"
+        )
         yield ctx.finding(
             subject,
             predicted[0].message if predicted else f"{rel.name} has passive_deletes but deletes fail",
-            evidence=evidence, fix=predicted[0].fix if predicted else None, dialect=ctx.dialect,
-            reproducer=_delete_reproducer(ctx, rel, evidence, loaded=False) if rel.direction is not Direction.MANYTOMANY else None,
+            evidence=evidence,
+            fix=predicted[0].fix if predicted else None,
+            dialect=ctx.dialect,
+            reproducer=_delete_reproducer(ctx, rel, evidence, loaded=False)
+            if rel.direction is not Direction.MANYTOMANY
+            else None,
         )
     elif predicted:
         ctx.contradicted(subject, predicted, "the database accepted the delete")
@@ -114,14 +132,25 @@ def _confirm_ondelete_bypassed_by_orm(ctx: DynamicContext, subject: Subject) -> 
         if predicted[0].severity is Severity.ERROR:
             evidence += f"; {survivors} child row(s) survived with a NULL parent"
         yield ctx.finding(
-            subject, predicted[0].message, evidence=evidence, fix=predicted[0].fix,
-            severity=predicted[0].severity, dialect=ctx.dialect,
+            subject,
+            predicted[0].message,
+            evidence=evidence,
+            fix=predicted[0].fix,
+            severity=predicted[0].severity,
+            dialect=ctx.dialect,
             reproducer=_delete_reproducer(
-                ctx, rel, "children are UPDATEd to NULL instead of the database's ON DELETE", loaded=False),
+                ctx,
+                rel,
+                "children are UPDATEd to NULL instead of the database's ON DELETE",
+                loaded=False,
+            ),
         )
     elif predicted:
-        outcome = f"the delete failed: {observation.error.message}" if observation.error else \
-            "the ORM did not update the children"
+        outcome = (
+            f"the delete failed: {observation.error.message}"
+            if observation.error
+            else "the ORM did not update the children"
+        )
         ctx.contradicted(subject, predicted, outcome)
 
 
@@ -141,16 +170,19 @@ def _confirm_orphan_nulls_required_fk(ctx: DynamicContext, subject: Subject) -> 
             subject,
             predicted[0].message if predicted else f"removing a child from {rel.name} fails",
             evidence=f"{observation.error.exception}: {observation.error.message}",
-            fix=predicted[0].fix if predicted else None, dialect=ctx.dialect,
-            reproducer=ctx.reproducer([
-                f"{parent} = f.create({rel.model!r})",
-                f"{child} = f.new({rel.target!r}, unlinked={list(rel.fk_columns)!r})",
-                link_lines(rel, parent, child),
-                f"session.add({child})",
-                "session.flush()",
-                remove,
-                f"session.flush()  # {observation.error.message}",
-            ]),
+            fix=predicted[0].fix if predicted else None,
+            dialect=ctx.dialect,
+            reproducer=ctx.reproducer(
+                [
+                    f"{parent} = f.create({rel.model!r})",
+                    f"{child} = f.new({rel.target!r}, unlinked={list(rel.fk_columns)!r})",
+                    link_lines(rel, parent, child),
+                    f"session.add({child})",
+                    "session.flush()",
+                    remove,
+                    f"session.flush()  # {observation.error.message}",
+                ]
+            ),
         )
     elif predicted:
         ctx.contradicted(subject, predicted, "removing the child succeeded")
@@ -162,26 +194,41 @@ def _confirm_set_null_on_not_null_fk(ctx: DynamicContext, subject: Subject) -> I
     predicted = ctx.predicted(subject)
     failure = next((f for f in ctx.state.schema.failed if f.table == fk.table), None)
     if failure is not None and predicted:
-        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
-                          evidence=f"CREATE TABLE {fk.table} failed: {failure.error.splitlines()[0]}")
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+            evidence=f"CREATE TABLE {fk.table} failed: {failure.error.splitlines()[0]}",
+        )
         return
     if subject.model is None:
         ctx.skip(f"no model maps {fk.table}")
     ctx.require_models([subject.model])
     child = ctx.create(subject.model)
     parent_table = ctx.table(fk.target_table)
-    values = {target: getattr(child, attribute_for(ctx.graph, subject.model, f"{fk.table}.{column}"))
-              for column, target in zip(fk.columns, fk.target_columns)}
+    values = {
+        target: getattr(child, attribute_for(ctx.graph, subject.model, f"{fk.table}.{column}"))
+        for column, target in zip(fk.columns, fk.target_columns, strict=False)
+    }
     condition = sa.and_(*(parent_table.c[name] == value for name, value in values.items()))
     with ctx.attempt() as deleting:
         ctx.session.execute(sa.delete(parent_table).where(condition))
     error = ctx.error_of(deleting)
     if error is not None and error.kind is ErrorKind.NOT_NULL and predicted:
-        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
-                          evidence=f"DELETE FROM {fk.target_table}: {error.message}")
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+            evidence=f"DELETE FROM {fk.target_table}: {error.message}",
+        )
     elif predicted:
-        ctx.contradicted(subject, predicted,
-                         f"deleting the parent row {'failed: ' + error.message if error else 'succeeded'}")
+        ctx.contradicted(
+            subject,
+            predicted,
+            f"deleting the parent row {'failed: ' + error.message if error else 'succeeded'}",
+        )
 
 
 @cascades.delete_cascade_on_many_to_one.confirms
@@ -202,13 +249,22 @@ def _confirm_delete_cascade_on_many_to_one(ctx: DynamicContext, subject: Subject
     lost_parent = not ctx.exists(parent) if not deleting.failed else False
     if (lost_parent or deleting.failed) and predicted:
         if deleting.failed:
-            evidence = f"deleting one {rel.model} tried to delete the shared {rel.target} and failed: {deleting.message}"
+            evidence = (
+                f"deleting one {rel.model} tried to delete the shared {rel.target} and failed: "
+                f"{deleting.message}"
+            )
         else:
             sibling_gone = not ctx.exists(sibling)
-            evidence = (f"deleting one {rel.model} deleted {rel.target} {parent_row}"
-                        + (f" and its other {rel.model}" if sibling_gone else ""))
-        yield ctx.finding(subject, predicted[0].message, evidence=evidence, fix=predicted[0].fix,
-                          dialect=ctx.dialect)
+            evidence = f"deleting one {rel.model} deleted {rel.target} {parent_row}" + (
+                f" and its other {rel.model}" if sibling_gone else ""
+            )
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            evidence=evidence,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+        )
     elif predicted:
         ctx.contradicted(subject, predicted, f"the {rel.target} survived")
 
@@ -229,10 +285,18 @@ def _confirm_delete_cascade_on_many_to_many(ctx: DynamicContext, subject: Subjec
         ctx.session.delete(owners[0])
     gone = deleting.failed or not ctx.exists(shared)
     if gone and predicted:
-        evidence = (f"the delete failed: {deleting.message}" if deleting.failed else
-                    f"deleting one {rel.model} deleted the {rel.target} the other {rel.model} still links to")
-        yield ctx.finding(subject, predicted[0].message, evidence=evidence, fix=predicted[0].fix,
-                          dialect=ctx.dialect)
+        evidence = (
+            f"the delete failed: {deleting.message}"
+            if deleting.failed
+            else f"deleting one {rel.model} deleted the {rel.target} the other {rel.model} still links to"
+        )
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            evidence=evidence,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+        )
     elif predicted:
         ctx.contradicted(subject, predicted, f"the shared {rel.target} survived")
 
@@ -257,13 +321,20 @@ def _confirm_cascade_without_save_update(ctx: DynamicContext, subject: Subject) 
     inserted = not flushing.failed and sa.inspect(attached).persistent
     if not inserted and predicted:
         evidence = flushing.message or (warned[0] if warned else f"the {rel.target} was never INSERTed")
-        yield ctx.finding(subject, predicted[0].message, evidence=evidence, fix=predicted[0].fix,
-                          dialect=ctx.dialect)
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            evidence=evidence,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+        )
     elif predicted:
         ctx.contradicted(subject, predicted, f"the attached {rel.target} was inserted")
 
 
-def _owner_delete_with_association(ctx: DynamicContext, subject: Subject, *, side: str | None = None) -> RemovalObservation:
+def _owner_delete_with_association(
+    ctx: DynamicContext, subject: Subject, *, side: str | None = None
+) -> RemovalObservation:
     """Link two objects through the secondary table with Core, then delete one with the ORM."""
     rel: RelationshipInfo = subject.obj
     assert rel.secondary is not None
@@ -286,7 +357,10 @@ def _owner_delete_with_association(ctx: DynamicContext, subject: Subject, *, sid
     if error is not None:
         return RemovalObservation(error=error)
     key_pairs = rel.secondary_sync_pairs if victim is other else rel.sync_pairs
-    left = ctx.rows(rel.secondary, **{dest.rpartition(".")[2]: row[dest.rpartition(".")[2]] for _, dest in key_pairs})
+    left = ctx.rows(
+        rel.secondary,
+        **{dest.rpartition(".")[2]: row[dest.rpartition(".")[2]] for _, dest in key_pairs},
+    )
     from ormprobe.checks.dynamic.scenarios import ChildState
 
     return RemovalObservation(error=None, children=tuple(ChildState(False, (1,)) for _ in left))
@@ -308,9 +382,13 @@ def _confirm_secondary_rows_left_behind(ctx: DynamicContext, subject: Subject) -
             evidence = f"deleting a {side} left {len(observation.children)} row(s) in {rel.secondary}"
         else:
             continue
-        yield ctx.finding(subject, predicted[0].message if predicted else
-                          f"deleting a {side} leaves rows in {rel.secondary}",
-                          evidence=evidence, fix=predicted[0].fix if predicted else None, dialect=ctx.dialect)
+        yield ctx.finding(
+            subject,
+            predicted[0].message if predicted else f"deleting a {side} leaves rows in {rel.secondary}",
+            evidence=evidence,
+            fix=predicted[0].fix if predicted else None,
+            dialect=ctx.dialect,
+        )
         return
     if predicted:
         ctx.contradicted(subject, predicted, "deleting each side removed its association rows")

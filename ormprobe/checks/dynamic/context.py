@@ -82,7 +82,9 @@ class RunState:
             # SQLAlchemy's warnings during a scenario are evidence, read where a check
             # wants them; they must not spill onto the user's terminal.
             warnings.simplefilter("ignore", sa_exc.SAWarning)
-            context = DynamicContext(self.graph, check, self.config, self.dialect, session=session, state=self)
+            context = DynamicContext(
+                self.graph, check, self.config, self.dialect, session=session, state=self
+            )
             try:
                 return tuple(check.confirm(context, subject))
             except (SynthesisError, SynthesisFailure) as exc:
@@ -91,7 +93,10 @@ class RunState:
                     raise Skip(blocker) from exc
                 if subject.kind == "model":
                     # Reported once, here; cases that need this model are skipped.
-                    self.unbuildable.setdefault(subject.name, f"ormprobe could not synthesize it (see OP401[{subject.name}])")
+                    self.unbuildable.setdefault(
+                        subject.name,
+                        f"ormprobe could not synthesize it (see OP401[{subject.name}])",
+                    )
                 # ormprobe could not build valid objects: its own failure, never a finding.
                 raise SynthesisFailure(str(exc)) from exc
 
@@ -113,7 +118,10 @@ class RunState:
                 table = self.graph.table(table_name)
                 for column in table.columns:
                     if column.unique and defaults.evaluated_once(self.graph, table, column):
-                        return f"every {name} gets the same {column.name} (see OP501); a second row can't be made"
+                        return (
+                            f"every {name} gets the same {column.name} (see OP501); "
+                            "a second row can't be made"
+                        )
         return None
 
 
@@ -131,7 +139,10 @@ class SynthesisFailure(RuntimeError):
 def open_run_state(config: ProbeConfig, loaded: LoadedModels, graph: ModelGraph) -> Iterator[RunState]:
     """Open the database, create the schema, open the sandbox; tear all down on exit."""
     with open_database(
-        config.db, keep=config.keep_db, in_place=config.in_place, existing_schema=config.existing_schema
+        config.db,
+        keep=config.keep_db,
+        in_place=config.in_place,
+        existing_schema=config.existing_schema,
     ) as database:
         schema = database.create_schema(list(loaded.metadatas))
         with database.sandbox() as sandbox:
@@ -139,7 +150,9 @@ def open_run_state(config: ProbeConfig, loaded: LoadedModels, graph: ModelGraph)
             dialect = "mysql" if database.dialect in ("mysql", "mariadb") else database.dialect
             factories = Factories(graph, overrides=config.values, dialect=dialect)
             tables = {t.fullname: t for md in loaded.metadatas for t in md.tables.values()}
-            yield RunState(config, loaded, graph, database, schema, sandbox, factories, dialect, tables=tables)
+            yield RunState(
+                config, loaded, graph, database, schema, sandbox, factories, dialect, tables=tables
+            )
 
 
 @dataclass
@@ -232,7 +245,7 @@ class DynamicContext(StaticContext):
         if identity is None:
             return None
         pk = mapper.primary_key
-        condition = sa.and_(*(column == value for column, value in zip(pk, identity)))
+        condition = sa.and_(*(column == value for column, value in zip(pk, identity, strict=False)))
         found = self.session.execute(sa.select(table).where(condition)).mappings().first()
         return dict(found) if found is not None else None
 

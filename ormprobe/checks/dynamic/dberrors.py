@@ -122,7 +122,13 @@ def classify(error: BaseException) -> DBError:
     if isinstance(error, sa_exc.CircularDependencyError):
         return DBError(ErrorKind.CIRCULAR, message, exception=type(error).__name__)
     if isinstance(error, AssertionError) and "blank-out primary key" in message:
-        return DBError(ErrorKind.BLANK_OUT_PK, message, _search(_COLUMN_PATTERNS, message), None, "AssertionError")
+        return DBError(
+            ErrorKind.BLANK_OUT_PK,
+            message,
+            _search(_COLUMN_PATTERNS, message),
+            None,
+            "AssertionError",
+        )
     orig = getattr(error, "orig", None)
     kind = _kind_from_driver(orig) if orig is not None else None
     if kind is None:

@@ -26,7 +26,7 @@ def _model(ctx: DynamicContext, subject: Subject) -> str:
 
 @defaults.default_evaluated_once.confirms
 def _confirm_default_evaluated_once(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
-    table, column = subject.obj
+    _table, column = subject.obj
     predicted = ctx.predicted(subject)
     model = _model(ctx, subject)
     attribute = attribute_for(ctx.graph, model, column.qualified_name)
@@ -38,21 +38,31 @@ def _confirm_default_evaluated_once(ctx: DynamicContext, subject: Subject) -> It
         with ctx.attempt() as inserting:
             ctx.session.add(obj)
         if inserting.failed:
-            yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
-                              evidence=f"the second insert failed: {inserting.message}")
+            yield ctx.finding(
+                subject,
+                predicted[0].message,
+                fix=predicted[0].fix,
+                dialect=ctx.dialect,
+                evidence=f"the second insert failed: {inserting.message}",
+            )
             return
         rows.append(ctx.row(obj))
     first, second = (r.get(column.name) if r else None for r in rows)
     if first is not None and first == second and predicted:
-        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
-                          evidence=f"two rows inserted apart both got {column.name}={first!r}")
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+            evidence=f"two rows inserted apart both got {column.name}={first!r}",
+        )
     elif predicted:
         ctx.contradicted(subject, predicted, f"the rows got {first!r} and {second!r}")
 
 
 @defaults.default_not_applied.confirms
 def _confirm_default_not_applied(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
-    table, column = subject.obj
+    _table, column = subject.obj
     model = _model(ctx, subject)
     attribute = attribute_for(ctx.graph, model, column.qualified_name)
     obj = ctx.new(model)
@@ -65,10 +75,14 @@ def _confirm_default_not_applied(ctx: DynamicContext, subject: Subject) -> Itera
         return
     if error.kind is ErrorKind.NOT_NULL and error.names_column(column.name):
         default = column.default.text if column.default else column.server_default
-        yield ctx.finding(subject, f"{subject.name}'s default {default} produced NULL: the insert is refused",
-                          evidence=f"{error.exception}: {error.message}", dialect=ctx.dialect,
-                          fix="make the default return a value in every environment, or nullable=True",
-                          reproducer=ctx.reproducer([f"f.create({model!r})  # {error.message}"]))
+        yield ctx.finding(
+            subject,
+            f"{subject.name}'s default {default} produced NULL: the insert is refused",
+            evidence=f"{error.exception}: {error.message}",
+            dialect=ctx.dialect,
+            fix="make the default return a value in every environment, or nullable=True",
+            reproducer=ctx.reproducer([f"f.create({model!r})  # {error.message}"]),
+        )
         return
     raise SynthesisFailure(f"could not insert a {model} to observe {attribute}'s default: {error.message}")
 
@@ -82,7 +96,7 @@ def _set_attributes(obj: Any) -> set[str]:
 
 @defaults.server_onupdate_without_trigger.confirms
 def _confirm_server_onupdate_without_trigger(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
-    table, column = subject.obj
+    _table, column = subject.obj
     model = _model(ctx, subject)
     attribute = attribute_for(ctx.graph, model, column.qualified_name)
     sentinel = _sentinel(column)
@@ -100,18 +114,21 @@ def _confirm_server_onupdate_without_trigger(ctx: DynamicContext, subject: Subje
     ctx.session.flush()
     row = ctx.row(obj)
     if row is not None and row.get(column.name) == sentinel:
-        yield ctx.finding(subject, f"{subject.name} did not change when its row was updated",
-                          evidence=f"UPDATE of {info.name} left {column.name}={sentinel!r}; nothing in the "
-                          "database generates it (server_onupdate only describes a trigger)",
-                          fix=f"{attribute} = mapped_column(..., onupdate=func.now()) or create the trigger",
-                          dialect=ctx.dialect)
+        yield ctx.finding(
+            subject,
+            f"{subject.name} did not change when its row was updated",
+            evidence=f"UPDATE of {info.name} left {column.name}={sentinel!r}; nothing in the "
+            "database generates it (server_onupdate only describes a trigger)",
+            fix=f"{attribute} = mapped_column(..., onupdate=func.now()) or create the trigger",
+            dialect=ctx.dialect,
+        )
 
 
 def _sentinel(column: ColumnInfo) -> Any:
     """An old value that any generated value on update differs from."""
     python_type = column.python_type
     if python_type == "datetime":
-        return dt.datetime(2001, 2, 3, 4, 5, 6, tzinfo=dt.timezone.utc if column.timezone else None)
+        return dt.datetime(2001, 2, 3, 4, 5, 6, tzinfo=dt.UTC if column.timezone else None)
     if python_type == "date":
         return dt.date(2001, 2, 3)
     if python_type == "int":

@@ -35,8 +35,13 @@ def _confirm_fk_target_not_unique(ctx: DynamicContext, subject: Subject) -> Iter
         return
     failure = _ddl_failure(ctx, fk.table)
     if failure is not None:
-        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
-                          evidence=f"CREATE TABLE {fk.table} failed: {failure.error.splitlines()[0]}")
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+            evidence=f"CREATE TABLE {fk.table} failed: {failure.error.splitlines()[0]}",
+        )
         return
     if subject.model is None:
         ctx.skip(f"no model maps {fk.table}")
@@ -45,15 +50,25 @@ def _confirm_fk_target_not_unique(ctx: DynamicContext, subject: Subject) -> Iter
         ctx.create(subject.model)
     error = ctx.error_of(inserting)
     if error is not None and error.kind is ErrorKind.FK_MISMATCH:
-        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
-                          evidence=f"INSERT INTO {fk.table}: {error.message}")
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+            evidence=f"INSERT INTO {fk.table}: {error.message}",
+        )
     elif error is None:
         # MariaDB/InnoDB accept an FK to merely indexed columns: a child can then match
         # several parents. That is the defect, shown rather than assumed.
-        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
-                          evidence=f"{ctx.dialect} accepted the foreign key; {fk.target_table}"
-                          f"({', '.join(fk.target_columns)}) may repeat, so a {fk.table} row can match "
-                          "several parents")
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+            evidence=f"{ctx.dialect} accepted the foreign key; {fk.target_table}"
+            f"({', '.join(fk.target_columns)}) may repeat, so a {fk.table} row can match "
+            "several parents",
+        )
     else:
         ctx.skip(f"could not insert a {subject.model}: {error.message}")
 
@@ -64,8 +79,13 @@ def _confirm_duplicate_constraint_name(ctx: DynamicContext, subject: Subject) ->
     predicted = ctx.predicted(subject)
     failure = _ddl_failure(ctx, table.name)
     if predicted and failure is not None:
-        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
-                          evidence=f"{failure.statement.splitlines()[0][:120]}: {failure.error.splitlines()[0]}")
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+            evidence=f"{failure.statement.splitlines()[0][:120]}: {failure.error.splitlines()[0]}",
+        )
     elif predicted:
         ctx.contradicted(subject, predicted, f"{table.name} was created")
 
@@ -81,7 +101,7 @@ def _confirm_composite_fk_partially_nullable(ctx: DynamicContext, subject: Subje
     target = ctx.graph.table(fk.target_table)
     columns = [f"{fk.table}.{c}" for c in fk.columns]
     dangling: dict[str, Any] = {}
-    for column, target_column, nullable in zip(fk.columns, fk.target_columns, fk.nullable):
+    for column, target_column, nullable in zip(fk.columns, fk.target_columns, fk.nullable, strict=False):
         attribute = attribute_for(ctx.graph, subject.model, f"{fk.table}.{column}")
         if nullable and not any(v is None for v in dangling.values()):
             dangling[attribute] = None
@@ -91,9 +111,13 @@ def _confirm_composite_fk_partially_nullable(ctx: DynamicContext, subject: Subje
     with ctx.attempt() as inserting:
         ctx.session.add(row)
     if not inserting.failed:
-        yield ctx.finding(subject, predicted[0].message if predicted else f"{fk.label} accepts dangling rows",
-                          evidence=f"{table.name} row with {dangling} was accepted; no {fk.target_table} row matches",
-                          fix=predicted[0].fix if predicted else None, dialect=ctx.dialect)
+        yield ctx.finding(
+            subject,
+            predicted[0].message if predicted else f"{fk.label} accepts dangling rows",
+            evidence=f"{table.name} row with {dangling} was accepted; no {fk.target_table} row matches",
+            fix=predicted[0].fix if predicted else None,
+            dialect=ctx.dialect,
+        )
     elif predicted:
         ctx.contradicted(subject, predicted, f"the half-NULL row was refused: {inserting.message}")
 
@@ -119,7 +143,10 @@ def _confirm_not_null_not_enforced(ctx: DynamicContext, subject: Subject) -> Ite
     try:
         row = ctx.new(model, unlinked=[column.qualified_name], **{attribute: None})
     except Exception as exc:  # a @validates hook refusing None is the model enforcing it
-        ctx.skip(f"the model itself refuses None for {attribute} ({type(exc).__name__}); the database is not reached")
+        ctx.skip(
+            f"the model itself refuses None for {attribute} ({type(exc).__name__}); "
+            "the database is not reached"
+        )
     with ctx.attempt() as inserting:
         ctx.session.add(row)
     if inserting.failed:
@@ -128,19 +155,28 @@ def _confirm_not_null_not_enforced(ctx: DynamicContext, subject: Subject) -> Ite
     if stored[column.name] is not None:
         # The type or the model turned None into a value (JSON stores 'null', an __init__
         # fills a default): NULL never reached the database, so nothing was shown.
-        ctx.skip(f"{attribute}=None is stored as {stored[column.name]!r}, not NULL; the constraint is not reached")
-    yield ctx.finding(subject, f"{subject.name} is NOT NULL in the model but {ctx.dialect} stored NULL",
-                      evidence=f"a row with {column.name} IS NULL was stored", dialect=ctx.dialect,
-                      fix="ALTER the column to NOT NULL in the database, or nullable=True in the model")
+        ctx.skip(
+            f"{attribute}=None is stored as {stored[column.name]!r}, not NULL; the constraint is not reached"
+        )
+    yield ctx.finding(
+        subject,
+        f"{subject.name} is NOT NULL in the model but {ctx.dialect} stored NULL",
+        evidence=f"a row with {column.name} IS NULL was stored",
+        dialect=ctx.dialect,
+        fix="ALTER the column to NOT NULL in the database, or nullable=True in the model",
+    )
 
 
 def _stored(ctx: DynamicContext, obj: Any, table: str, columns: list[str]) -> dict[str, Any]:
     """What the database holds in ``columns`` of ``obj``'s row in ``table`` (Core read)."""
     mapper = sa.inspect(type(obj))
     live = ctx.table(table)
-    condition = sa.and_(*(c == getattr(obj, mapper.get_property_by_column(c).key)
-                          for c in live.primary_key.columns))
-    row = ctx.session.execute(sa.select(*(live.c[name] for name in columns)).where(condition)).mappings().one()
+    condition = sa.and_(
+        *(c == getattr(obj, mapper.get_property_by_column(c).key) for c in live.primary_key.columns)
+    )
+    row = (
+        ctx.session.execute(sa.select(*(live.c[name] for name in columns)).where(condition)).mappings().one()
+    )
     return dict(row)
 
 
@@ -152,7 +188,10 @@ def _confirm_unique_not_enforced(ctx: DynamicContext, subject: Subject) -> Itera
     attributes = {attribute_for(ctx.graph, model, f"{table.name}.{c}") for c in constraint.columns}
     copied = {a: getattr(first, a) for a in attributes}
     if any(v is None for v in copied.values()):
-        ctx.skip(f"the first {model} has NULL in {sorted(a for a, v in copied.items() if v is None)}; NULLs never collide")
+        ctx.skip(
+            f"the first {model} has NULL in {sorted(a for a, v in copied.items() if v is None)}; "
+            "NULLs never collide"
+        )
     second = ctx.new(model, unlinked=[f"{table.name}.{c}" for c in constraint.columns], **copied)
     with ctx.attempt() as inserting:
         ctx.session.add(second)
@@ -161,9 +200,13 @@ def _confirm_unique_not_enforced(ctx: DynamicContext, subject: Subject) -> Itera
     columns = list(constraint.columns)
     if _stored(ctx, first, table.name, columns) != _stored(ctx, second, table.name, columns):
         ctx.skip(f"the model changes {sorted(attributes)} on construction; no duplicate could be stored")
-    yield ctx.finding(subject, f"{subject.name} is declared unique but {ctx.dialect} stored a duplicate",
-                      evidence=f"two {model} rows with {copied} were accepted", dialect=ctx.dialect,
-                      fix="create the UNIQUE constraint in the database as the model declares it")
+    yield ctx.finding(
+        subject,
+        f"{subject.name} is declared unique but {ctx.dialect} stored a duplicate",
+        evidence=f"two {model} rows with {copied} were accepted",
+        dialect=ctx.dialect,
+        fix="create the UNIQUE constraint in the database as the model declares it",
+    )
 
 
 @keys.check_not_enforced.confirms
@@ -172,8 +215,11 @@ def _confirm_check_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterat
     assert isinstance(constraint, ConstraintInfo)
     model = _owner_or_skip(ctx, subject)
     row = ctx.new(model)
-    current = {c.name: getattr(row, c.attribute) for c in ctx.graph.model(model).columns
-               if c.table == table.name and c.attribute is not None}
+    current = {
+        c.name: getattr(row, c.attribute)
+        for c in ctx.graph.model(model).columns
+        if c.table == table.name and c.attribute is not None
+    }
     violation = constraints.violating_value(constraint, table, current)
     if violation is None:
         ctx.skip(f"no value that breaks {constraint.sqltext!r} could be derived")
@@ -182,14 +228,18 @@ def _confirm_check_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterat
     with ctx.attempt() as inserting:
         ctx.session.add(row)
     if not inserting.failed:
-        yield ctx.finding(subject, f"{ctx.dialect} accepted a row that violates CHECK ({constraint.sqltext})",
-                          evidence=f"{column}={value!r} was stored", dialect=ctx.dialect,
-                          fix="enforce the rule where the database can (a newer server, a trigger) or in a @validates hook")
+        yield ctx.finding(
+            subject,
+            f"{ctx.dialect} accepted a row that violates CHECK ({constraint.sqltext})",
+            evidence=f"{column}={value!r} was stored",
+            dialect=ctx.dialect,
+            fix="enforce the rule where the database can (a newer server, a trigger) or in a @validates hook",
+        )
 
 
 @keys.enum_not_enforced.confirms
 def _confirm_enum_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
-    table, column = subject.obj
+    _table, column = subject.obj
     predicted = ctx.predicted(subject)
     if getattr(column.sa_type, "validate_strings", False):
         ctx.skip("validate_strings=True: SQLAlchemy refuses other values before the database sees them")
@@ -199,11 +249,16 @@ def _confirm_enum_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterato
     with ctx.attempt() as inserting:
         ctx.session.add(row)
     if not inserting.failed:
-        yield ctx.finding(subject, predicted[0].message if predicted else
-                          f"{ctx.dialect} accepts any string in Enum column {subject.name}",
-                          evidence=f"{column.name}={bogus!r} was stored", dialect=ctx.dialect,
-                          severity=predicted[0].severity if predicted else None,
-                          fix=predicted[0].fix if predicted else "Enum(..., create_constraint=True)")
+        yield ctx.finding(
+            subject,
+            predicted[0].message
+            if predicted
+            else f"{ctx.dialect} accepts any string in Enum column {subject.name}",
+            evidence=f"{column.name}={bogus!r} was stored",
+            dialect=ctx.dialect,
+            severity=predicted[0].severity if predicted else None,
+            fix=predicted[0].fix if predicted else "Enum(..., create_constraint=True)",
+        )
     elif predicted:
         ctx.contradicted(subject, predicted, f"the value was refused: {inserting.message}")
 
@@ -230,20 +285,30 @@ def _confirm_ddl_failed(ctx: DynamicContext, subject: Subject) -> Iterator[Findi
         return
     foreign = [c for c in table.columns if _server_only(c.type_class, ctx.dialect)]
     if foreign:
-        ctx.skip(f"{foreign[0].name} is {foreign[0].type}: it needs a {_backend_of(foreign[0].type_class)} "
-                 f"database (use --db)")
+        ctx.skip(
+            f"{foreign[0].name} is {foreign[0].type}: it needs a {_backend_of(foreign[0].type_class)} "
+            f"database (use --db)"
+        )
     explained = _explained_by(ctx, table)
     if explained:
         ctx.skip(f"the CREATE failure is reported as {explained}")
     statement = " ".join(failure.statement.split())
-    yield ctx.finding(subject, f"{table.name} can't be created on {ctx.dialect}",
-                      evidence=f"{failure.error.splitlines()[0]} in: {statement[:300]}",
-                      fix="fix the column or constraint the error names", dialect=ctx.dialect)
+    yield ctx.finding(
+        subject,
+        f"{table.name} can't be created on {ctx.dialect}",
+        evidence=f"{failure.error.splitlines()[0]} in: {statement[:300]}",
+        fix="fix the column or constraint the error names",
+        dialect=ctx.dialect,
+    )
 
 
 def _server_only(type_class: str, dialect: str) -> bool:
-    return any(type_class.startswith(prefix) for backend, prefixes in _SERVER_TYPES.items()
-               if backend != dialect for prefix in prefixes)
+    return any(
+        type_class.startswith(prefix)
+        for backend, prefixes in _SERVER_TYPES.items()
+        if backend != dialect
+        for prefix in prefixes
+    )
 
 
 def _backend_of(type_class: str) -> str:
@@ -254,8 +319,12 @@ def _explained_by(ctx: DynamicContext, table: TableInfo) -> str | None:
     """A more specific check whose prediction explains why ``table`` failed to create."""
     from ormprobe.checks import cascades
 
-    specific = (keys.fk_target_not_unique, cascades.set_null_on_not_null_fk,
-                keys.duplicate_constraint_name, keys.varchar_without_length)
+    specific = (
+        keys.fk_target_not_unique,
+        cascades.set_null_on_not_null_fk,
+        keys.duplicate_constraint_name,
+        keys.varchar_without_length,
+    )
     for check in specific:
         static = StaticContext(ctx.graph, check, ctx.config, ctx.dialect)
         for subject in check.subjects(ctx.graph):
@@ -277,14 +346,19 @@ def _table_of(subject: Subject) -> str | None:
 
 @keys.varchar_without_length.confirms
 def _confirm_varchar_without_length(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
-    table, column = subject.obj
+    table, _column = subject.obj
     predicted = ctx.predicted(subject)
     if not predicted:
         return
     failure = _ddl_failure(ctx, table.name)
     if failure is not None:
-        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
-                          evidence=f"CREATE TABLE {table.name} failed: {failure.error.splitlines()[0]}")
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+            evidence=f"CREATE TABLE {table.name} failed: {failure.error.splitlines()[0]}",
+        )
     else:
         ctx.contradicted(subject, predicted, f"{table.name} was created")
 
@@ -298,16 +372,28 @@ def _confirm_fk_cycle_without_post_update(ctx: DynamicContext, subject: Subject)
         return
     models = sorted({r.model for r in rels} | {r.target for r in rels})
     ctx.require_models(models)
-    objects = {name: ctx.new(name, unlinked=[c for r in rels if r.model == name for c in r.fk_columns])
-               for name in models}
+    objects = {
+        name: ctx.new(name, unlinked=[c for r in rels if r.model == name for c in r.fk_columns])
+        for name in models
+    }
     for rel in rels:
         setattr(objects[rel.model], rel.key, objects[rel.target])
     with ctx.attempt() as flushing:
         ctx.session.add_all(objects.values())
     error = ctx.error_of(flushing)
     if error is not None and error.kind is ErrorKind.CIRCULAR and predicted:
-        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
-                          evidence=f"{error.exception}: {error.message[:300]}", location=predicted[0].location)
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+            evidence=f"{error.exception}: {error.message[:300]}",
+            location=predicted[0].location,
+        )
     elif predicted:
-        outcome = f"the flush failed differently: {error.message}" if error else "rows referencing each other were flushed"
+        outcome = (
+            f"the flush failed differently: {error.message}"
+            if error
+            else "rows referencing each other were flushed"
+        )
         ctx.contradicted(subject, predicted, outcome)

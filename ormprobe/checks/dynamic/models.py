@@ -22,10 +22,14 @@ def _confirm_build(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
         needed = required_order(ctx.state.factories.plans, ctx.state.factories.plans[model.name].concrete)
     except SynthesisError as cycle:
         ctx.state.unbuildable[model.name] = str(cycle)
-        yield ctx.finding(subject, f"{model.name} can't be inserted: its required foreign keys form a cycle",
-                          evidence=str(cycle), fix="make one foreign key of the cycle nullable (with "
-                          "post_update=True on its relationship) or DEFERRABLE INITIALLY DEFERRED",
-                          dialect=ctx.dialect)
+        yield ctx.finding(
+            subject,
+            f"{model.name} can't be inserted: its required foreign keys form a cycle",
+            evidence=str(cycle),
+            fix="make one foreign key of the cycle nullable (with "
+            "post_update=True on its relationship) or DEFERRABLE INITIALLY DEFERRED",
+            dialect=ctx.dialect,
+        )
         return
     for name in needed:
         if name != needed[-1] and name in ctx.state.unbuildable:
@@ -51,9 +55,14 @@ def _confirm_build(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
     if defaulted is not None:
         ctx.skip(f"{defaulted}'s default produced NULL; see OP502[{defaulted}]")
     if predicted and error.kind is ErrorKind.NOT_NULL:
-        yield ctx.finding(subject, predicted[0].message, fix=predicted[0].fix, dialect=ctx.dialect,
-                          evidence=f"{error.exception}: {error.message}",
-                          reproducer=ctx.reproducer([f"f.create({model.name!r})  # {error.message}"]))
+        yield ctx.finding(
+            subject,
+            predicted[0].message,
+            fix=predicted[0].fix,
+            dialect=ctx.dialect,
+            evidence=f"{error.exception}: {error.message}",
+            reproducer=ctx.reproducer([f"f.create({model.name!r})  # {error.message}"]),
+        )
         return
     raise SynthesisFailure(
         f"ormprobe could not synthesize a valid {model.name}: {error.exception}: {error.message}; "

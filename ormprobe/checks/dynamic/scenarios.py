@@ -135,7 +135,9 @@ def capture_statements(ctx: DynamicContext) -> Iterator[list[str]]:
         event.remove(connection, "before_cursor_execute", record)
 
 
-def child_states(ctx: DynamicContext, rel: RelationshipInfo, table: str, keys: Sequence[dict[str, Any]]) -> tuple[ChildState, ...]:
+def child_states(
+    ctx: DynamicContext, rel: RelationshipInfo, table: str, keys: Sequence[dict[str, Any]]
+) -> tuple[ChildState, ...]:
     """Read each child row by primary key: gone, or its FK values."""
     fk_names = [c.rpartition(".")[2] for c in rel.fk_columns]
     live = ctx.table(table)
@@ -223,7 +225,9 @@ def observe_orphan_removal(ctx: DynamicContext, rel: RelationshipInfo) -> Remova
     error = ctx.error_of(removing)
     if error is not None:
         return RemovalObservation(error=error, statements=tuple(statements))
-    return RemovalObservation(error=None, children=child_states(ctx, rel, table, keys), statements=tuple(statements))
+    return RemovalObservation(
+        error=None, children=child_states(ctx, rel, table, keys), statements=tuple(statements)
+    )
 
 
 @contextlib.contextmanager
@@ -233,7 +237,9 @@ def recorded_warnings() -> Iterator[list[str]]:
         warnings.simplefilter("always", sa_exc.SAWarning)
         messages: list[str] = []
         yield messages
-    messages.extend(" ".join(str(w.message).split()) for w in caught if issubclass(w.category, sa_exc.SAWarning))
+    messages.extend(
+        " ".join(str(w.message).split()) for w in caught if issubclass(w.category, sa_exc.SAWarning)
+    )
 
 
 def orm_nulled(error: DBError | None, columns: Sequence[str]) -> bool:

@@ -8,7 +8,14 @@ from typing import Any
 from ormprobe.checks import wiring
 from ormprobe.checks.dynamic.context import DynamicContext, SynthesisFailure
 from ormprobe.checks.dynamic.dberrors import DBError, ErrorKind
-from ormprobe.checks.dynamic.scenarios import attach, attribute_for, identity, items_of, link_lines, variable
+from ormprobe.checks.dynamic.scenarios import (
+    attach,
+    attribute_for,
+    identity,
+    items_of,
+    link_lines,
+    variable,
+)
 from ormprobe.checks.registry import Subject
 from ormprobe.findings import Finding
 from ormprobe.graph import Direction, RelationshipInfo
@@ -48,11 +55,16 @@ def _confirm_round_trip(ctx: DynamicContext, subject: Subject) -> Iterator[Findi
         ctx.require_tables([rel.secondary])
     _blocked_by_other_checks(ctx, rel)
     with ctx.attempt() as linking:
-        owner, linked, decoy = _link(ctx, rel)
+        owner, linked, _decoy = _link(ctx, rel)
     error = ctx.error_of(linking)
     if error is not None:
         _judge_link_error(ctx, rel, error)
-        yield _finding(ctx, subject, f"linking through {rel.name} fails at flush", f"{error.exception}: {error.message}")
+        yield _finding(
+            ctx,
+            subject,
+            f"linking through {rel.name} fails at flush",
+            f"{error.exception}: {error.message}",
+        )
         return
     try:
         with ctx.attempt() as loading:
@@ -108,7 +120,10 @@ def _check_keys(ctx: DynamicContext, rel: RelationshipInfo, owner: Any, reloaded
     were expired and reloaded; the secondary table is read with Core)."""
     if rel.direction is Direction.MANYTOMANY:
         assert rel.secondary is not None
-        key = {d.rpartition(".")[2]: getattr(owner, attribute_for(ctx.graph, rel.model, s)) for s, d in rel.sync_pairs}
+        key = {
+            d.rpartition(".")[2]: getattr(owner, attribute_for(ctx.graph, rel.model, s))
+            for s, d in rel.sync_pairs
+        }
         rows = ctx.rows(rel.secondary, **key)
         if len(rows) != len(reloaded):
             raise _Mismatch(f"{len(reloaded)} linked, {len(rows)} rows in {rel.secondary} for the owner")
@@ -150,16 +165,21 @@ def _finding(ctx: DynamicContext, subject: Subject, message: str, evidence: str)
     rel: RelationshipInfo = subject.obj
     owner, other = variable(rel.model), variable(rel.target) + "_item"
     return ctx.finding(
-        subject, message, evidence=evidence, dialect=ctx.dialect,
+        subject,
+        message,
+        evidence=evidence,
+        dialect=ctx.dialect,
         fix="check the relationship's primaryjoin/order_by/foreign_keys against the columns it names",
-        reproducer=ctx.reproducer([
-            f"{owner} = f.create({rel.model!r})",
-            f"{other} = f.create({rel.target!r})",
-            link_lines(rel, owner, other),
-            "session.flush()",
-            "session.expire_all()",
-            f"print({owner}.{rel.key})",
-        ]),
+        reproducer=ctx.reproducer(
+            [
+                f"{owner} = f.create({rel.model!r})",
+                f"{other} = f.create({rel.target!r})",
+                link_lines(rel, owner, other),
+                "session.flush()",
+                "session.expire_all()",
+                f"print({owner}.{rel.key})",
+            ]
+        ),
     )
 
 
@@ -170,7 +190,9 @@ def _confirm_backref_out_of_sync(ctx: DynamicContext, subject: Subject) -> Itera
     assert reverse is not None
     predicted = ctx.predicted(subject)
     if reverse.dynamic:
-        ctx.skip(f"{rel.target}.{reverse.key} is a {reverse.lazy} collection: it has no in-memory state to compare")
+        ctx.skip(
+            f"{rel.target}.{reverse.key} is a {reverse.lazy} collection: it has no in-memory state to compare"
+        )
     owner, other = _bare(ctx, rel.model), _bare(ctx, rel.target)
     attach(rel, owner, [other])
     back = getattr(other, reverse.key)
@@ -178,16 +200,20 @@ def _confirm_backref_out_of_sync(ctx: DynamicContext, subject: Subject) -> Itera
     if not synced:
         yield ctx.finding(
             subject,
-            predicted[0].message if predicted else f"{rel.name} changes don't reach {rel.target}.{reverse.key}",
+            predicted[0].message
+            if predicted
+            else f"{rel.name} changes don't reach {rel.target}.{reverse.key}",
             evidence=f"after {link_lines(rel, variable(rel.model), variable(rel.target))}, "
             f"{variable(rel.target)}.{reverse.key} is {back!r}",
             fix=predicted[0].fix if predicted else None,
-            reproducer=ctx.reproducer([
-                f"{variable(rel.model)} = f.build({rel.model!r})",
-                f"{variable(rel.target)}_item = f.build({rel.target!r})",
-                link_lines(rel, variable(rel.model), variable(rel.target) + "_item"),
-                f"print({variable(rel.target)}_item.{reverse.key})  # does not show the link",
-            ]),
+            reproducer=ctx.reproducer(
+                [
+                    f"{variable(rel.model)} = f.build({rel.model!r})",
+                    f"{variable(rel.target)}_item = f.build({rel.target!r})",
+                    link_lines(rel, variable(rel.model), variable(rel.target) + "_item"),
+                    f"print({variable(rel.target)}_item.{reverse.key})  # does not show the link",
+                ]
+            ),
         )
     elif predicted:
         ctx.contradicted(subject, predicted, "the reverse side was updated")
@@ -210,8 +236,12 @@ def _confirm_one_to_one_not_unique(ctx: DynamicContext, subject: Subject) -> Ite
     ctx.require_models([rel.model, rel.target])
     predicted = ctx.predicted(subject)
     parent = ctx.create(rel.model)
-    keys = {attribute_for(ctx.graph, rel.target, dest): getattr(parent, attribute_for(ctx.graph, rel.model, source))
-            for source, dest in rel.sync_pairs}
+    keys = {
+        attribute_for(ctx.graph, rel.target, dest): getattr(
+            parent, attribute_for(ctx.graph, rel.model, source)
+        )
+        for source, dest in rel.sync_pairs
+    }
     first = ctx.new(rel.target, unlinked=rel.fk_columns, **keys)
     ctx.session.add(first)
     ctx.session.flush()
@@ -223,7 +253,8 @@ def _confirm_one_to_one_not_unique(ctx: DynamicContext, subject: Subject) -> Ite
             subject,
             predicted[0].message if predicted else f"{rel.name} is one-to-one but its FK is not unique",
             evidence=f"two {rel.target} rows with {keys} were accepted",
-            fix=predicted[0].fix if predicted else None, dialect=ctx.dialect,
+            fix=predicted[0].fix if predicted else None,
+            dialect=ctx.dialect,
         )
     elif predicted:
         ctx.contradicted(subject, predicted, f"the second child was refused: {duplicate.message}")
@@ -249,14 +280,18 @@ def _confirm_self_reference_inverted(ctx: DynamicContext, subject: Subject) -> I
             subject,
             predicted[0].message if predicted else f"{rel.name} writes the other row's key",
             evidence=f"a.{rel.key} = b wrote b.{columns} = a's key (b now points at a, not a at b)",
-            fix=predicted[0].fix if predicted else None, dialect=ctx.dialect,
-            reproducer=ctx.reproducer([
-                f"a = f.create({rel.model!r})",
-                f"b = f.create({rel.model!r})",
-                f"a.{rel.key} = b",
-                "session.flush()",
-                f"print(b.{attribute_for(ctx.graph, rel.model, rel.sync_pairs[0][1])})  # a's key: inverted",
-            ]),
+            fix=predicted[0].fix if predicted else None,
+            dialect=ctx.dialect,
+            reproducer=ctx.reproducer(
+                [
+                    f"a = f.create({rel.model!r})",
+                    f"b = f.create({rel.model!r})",
+                    f"a.{rel.key} = b",
+                    "session.flush()",
+                    f"print(b.{attribute_for(ctx.graph, rel.model, rel.sync_pairs[0][1])})"
+                    "  # a's key: inverted",
+                ]
+            ),
         )
     elif predicted:
         ctx.contradicted(subject, predicted, "the assignment wrote the assigning row's key")
@@ -276,9 +311,9 @@ def _confirm_secondary_extra_required_column(ctx: DynamicContext, subject: Subje
         yield ctx.finding(
             subject,
             predicted[0].message if predicted else f"appending to {rel.name} fails",
-            evidence=f"{error.exception}: {error.message}", fix=predicted[0].fix if predicted else None,
+            evidence=f"{error.exception}: {error.message}",
+            fix=predicted[0].fix if predicted else None,
             dialect=ctx.dialect,
         )
     elif predicted:
         ctx.contradicted(subject, predicted, f"appending {'failed: ' + error.message if error else 'worked'}")
-
