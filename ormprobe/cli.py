@@ -295,7 +295,9 @@ def _progress(total: int) -> Any:
 
 @main.command()
 @click.option("--preview", is_flag=True, help="Include preview checks.")
-@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "format_", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
 def rules(preview: bool, format_: str) -> None:
     """List every check: code, slug, severity, kind and what it looks for."""
     import json
@@ -305,6 +307,12 @@ def rules(preview: bool, format_: str) -> None:
     registry = load_builtin_checks()
     chosen = [c for c in registry if preview or c.stability is Stability.STABLE]
     chosen.sort(key=lambda c: c.code)
+    if format_ == "markdown":
+        from ormprobe.reporters.catalogue import render_markdown
+
+        previews = frozenset(c.code for c in chosen if c.stability is Stability.PREVIEW)
+        click.echo(render_markdown([c.info for c in chosen], previews), nl=False)
+        return
     if format_ == "json":
         click.echo(
             json.dumps(

@@ -114,3 +114,15 @@ def test_codes_are_unique_and_slugs_unique() -> None:
     slugs = [c.slug for c in registry]
     assert len(codes) == len(set(codes)) == len(REGISTRY)
     assert len(slugs) == len(set(slugs))
+
+
+def test_docs_catalogue_matches_the_registry() -> None:
+    """docs/checks.md is the registry's own rendering; regenerate it with
+    `ormprobe rules --preview --format markdown > docs/checks.md`."""
+    from ormprobe.reporters.catalogue import render_markdown
+
+    registry = load_builtin_checks()
+    checks = sorted(registry, key=lambda c: c.code)
+    previews = frozenset(c.code for c in checks if c.stability is Stability.PREVIEW)
+    expected = render_markdown([c.info for c in checks], previews)
+    assert (ROOT / "docs" / "checks.md").read_text(encoding="utf-8") == expected
