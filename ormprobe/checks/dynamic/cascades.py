@@ -63,20 +63,12 @@ def _confirm_delete_nulls_required_fk(ctx: DynamicContext, subject: Subject) -> 
     observation = _parent_delete(ctx, subject, loaded=True)
     if orm_nulled(observation.error, rel.fk_columns):
         assert observation.error is not None
-        message = (
-            predicted[0].message
-            if predicted
-            else (
-                f"deleting a {rel.model} sets NOT NULL {', '.join(rel.fk_columns)} to NULL: the delete fails"
-            )
-        )
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            message,
-            evidence=f"{observation.error.exception}: {observation.error.message}",
-            fix=predicted[0].fix if predicted else None,
+            predicted,
+            f"{observation.error.exception}: {observation.error.message}",
+            message=f"deleting a {rel.model} sets NOT NULL {', '.join(rel.fk_columns)} to NULL",
             reproducer=_delete_reproducer(ctx, rel, observation.error.message, loaded=True),
-            dialect=ctx.dialect,
         )
     elif predicted:
         outcome = (
@@ -105,12 +97,11 @@ def _confirm_passive_deletes_without_ondelete(ctx: DynamicContext, subject: Subj
             if observation.error
             else "the children survived, still pointing at the deleted row"
         )
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            predicted[0].message if predicted else f"{rel.name} has passive_deletes but deletes fail",
-            evidence=evidence,
-            fix=predicted[0].fix if predicted else None,
-            dialect=ctx.dialect,
+            predicted,
+            evidence,
+            message=f"{rel.name} has passive_deletes but deletes fail",
             reproducer=_delete_reproducer(ctx, rel, evidence, loaded=False)
             if rel.direction is not Direction.MANYTOMANY
             else None,
@@ -131,13 +122,10 @@ def _confirm_ondelete_bypassed_by_orm(ctx: DynamicContext, subject: Subject) -> 
         evidence = f"the ORM sent `{orm_nulled[0]}` before deleting the parent"
         if predicted[0].severity is Severity.ERROR:
             evidence += f"; {survivors} child row(s) survived with a NULL parent"
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            predicted[0].message,
-            evidence=evidence,
-            fix=predicted[0].fix,
-            severity=predicted[0].severity,
-            dialect=ctx.dialect,
+            predicted,
+            evidence,
             reproducer=_delete_reproducer(
                 ctx,
                 rel,
@@ -166,12 +154,11 @@ def _confirm_orphan_nulls_required_fk(ctx: DynamicContext, subject: Subject) -> 
         assert observation.error is not None
         parent, child = variable(rel.model), variable(rel.target) + "_child"
         remove = f"{parent}.{rel.key}.remove({child})" if rel.uselist else f"{parent}.{rel.key} = None"
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            predicted[0].message if predicted else f"removing a child from {rel.name} fails",
-            evidence=f"{observation.error.exception}: {observation.error.message}",
-            fix=predicted[0].fix if predicted else None,
-            dialect=ctx.dialect,
+            predicted,
+            f"{observation.error.exception}: {observation.error.message}",
+            message=f"removing a child from {rel.name} fails",
             reproducer=ctx.reproducer(
                 [
                     f"{parent} = f.create({rel.model!r})",
@@ -194,12 +181,8 @@ def _confirm_set_null_on_not_null_fk(ctx: DynamicContext, subject: Subject) -> I
     predicted = ctx.predicted(subject)
     failure = next((f for f in ctx.state.schema.failed if f.table == fk.table), None)
     if failure is not None and predicted:
-        yield ctx.finding(
-            subject,
-            predicted[0].message,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-            evidence=f"CREATE TABLE {fk.table} failed: {failure.error.splitlines()[0]}",
+        yield ctx.proven(
+            subject, predicted, f"CREATE TABLE {fk.table} failed: {failure.error.splitlines()[0]}"
         )
         return
     if subject.model is None:
@@ -216,13 +199,7 @@ def _confirm_set_null_on_not_null_fk(ctx: DynamicContext, subject: Subject) -> I
         ctx.session.execute(sa.delete(parent_table).where(condition))
     error = ctx.error_of(deleting)
     if error is not None and error.kind is ErrorKind.NOT_NULL and predicted:
-        yield ctx.finding(
-            subject,
-            predicted[0].message,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-            evidence=f"DELETE FROM {fk.target_table}: {error.message}",
-        )
+        yield ctx.proven(subject, predicted, f"DELETE FROM {fk.target_table}: {error.message}")
     elif predicted:
         ctx.contradicted(
             subject,
@@ -258,13 +235,7 @@ def _confirm_delete_cascade_on_many_to_one(ctx: DynamicContext, subject: Subject
             evidence = f"deleting one {rel.model} deleted {rel.target} {parent_row}" + (
                 f" and its other {rel.model}" if sibling_gone else ""
             )
-        yield ctx.finding(
-            subject,
-            predicted[0].message,
-            evidence=evidence,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-        )
+        yield ctx.proven(subject, predicted, evidence)
     elif predicted:
         ctx.contradicted(subject, predicted, f"the {rel.target} survived")
 
@@ -290,13 +261,7 @@ def _confirm_delete_cascade_on_many_to_many(ctx: DynamicContext, subject: Subjec
             if deleting.failed
             else f"deleting one {rel.model} deleted the {rel.target} the other {rel.model} still links to"
         )
-        yield ctx.finding(
-            subject,
-            predicted[0].message,
-            evidence=evidence,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-        )
+        yield ctx.proven(subject, predicted, evidence)
     elif predicted:
         ctx.contradicted(subject, predicted, f"the shared {rel.target} survived")
 
@@ -321,13 +286,7 @@ def _confirm_cascade_without_save_update(ctx: DynamicContext, subject: Subject) 
     inserted = not flushing.failed and sa.inspect(attached).persistent
     if not inserted and predicted:
         evidence = flushing.message or (warned[0] if warned else f"the {rel.target} was never INSERTed")
-        yield ctx.finding(
-            subject,
-            predicted[0].message,
-            evidence=evidence,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-        )
+        yield ctx.proven(subject, predicted, evidence)
     elif predicted:
         ctx.contradicted(subject, predicted, f"the attached {rel.target} was inserted")
 
@@ -382,12 +341,8 @@ def _confirm_secondary_rows_left_behind(ctx: DynamicContext, subject: Subject) -
             evidence = f"deleting a {side} left {len(observation.children)} row(s) in {rel.secondary}"
         else:
             continue
-        yield ctx.finding(
-            subject,
-            predicted[0].message if predicted else f"deleting a {side} leaves rows in {rel.secondary}",
-            evidence=evidence,
-            fix=predicted[0].fix if predicted else None,
-            dialect=ctx.dialect,
+        yield ctx.proven(
+            subject, predicted, evidence, message=f"deleting a {side} leaves rows in {rel.secondary}"
         )
         return
     if predicted:

@@ -276,6 +276,31 @@ class DynamicContext(StaticContext):
             self.state.observations[memo_key] = scenario()
         return self.state.observations[memo_key]  # type: ignore[no-any-return]
 
+    def proven(
+        self,
+        subject: Subject,
+        predicted: Sequence[Finding],
+        evidence: str,
+        *,
+        message: str | None = None,
+        fix: str | None = None,
+        **extra: Any,
+    ) -> Finding:
+        """The predicted finding, with the database's ``evidence`` attached.
+
+        When the database showed a defect the static prediction did not foresee, the
+        finding is built from ``message`` and ``fix`` instead: proven beats predicted.
+        """
+        if predicted:
+            base = predicted[0]
+            extra.setdefault("severity", base.severity)
+            extra.setdefault("location", base.location)
+            return self.finding(
+                subject, base.message, evidence=evidence, fix=base.fix, dialect=self.dialect, **extra
+            )
+        assert message is not None, "a finding without a prediction needs its own message"
+        return self.finding(subject, message, evidence=evidence, fix=fix, dialect=self.dialect, **extra)
+
     def contradicted(self, subject: Subject, predicted: Sequence[Finding], observed: str) -> NoReturn:
         """Report a prediction the database did not confirm, as an ormprobe error."""
         raise PredictionContradicted(

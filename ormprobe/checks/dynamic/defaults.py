@@ -38,24 +38,12 @@ def _confirm_default_evaluated_once(ctx: DynamicContext, subject: Subject) -> It
         with ctx.attempt() as inserting:
             ctx.session.add(obj)
         if inserting.failed:
-            yield ctx.finding(
-                subject,
-                predicted[0].message,
-                fix=predicted[0].fix,
-                dialect=ctx.dialect,
-                evidence=f"the second insert failed: {inserting.message}",
-            )
+            yield ctx.proven(subject, predicted, f"the second insert failed: {inserting.message}")
             return
         rows.append(ctx.row(obj))
     first, second = (r.get(column.name) if r else None for r in rows)
     if first is not None and first == second and predicted:
-        yield ctx.finding(
-            subject,
-            predicted[0].message,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-            evidence=f"two rows inserted apart both got {column.name}={first!r}",
-        )
+        yield ctx.proven(subject, predicted, f"two rows inserted apart both got {column.name}={first!r}")
     elif predicted:
         ctx.contradicted(subject, predicted, f"the rows got {first!r} and {second!r}")
 

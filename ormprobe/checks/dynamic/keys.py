@@ -35,12 +35,8 @@ def _confirm_fk_target_not_unique(ctx: DynamicContext, subject: Subject) -> Iter
         return
     failure = _ddl_failure(ctx, fk.table)
     if failure is not None:
-        yield ctx.finding(
-            subject,
-            predicted[0].message,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-            evidence=f"CREATE TABLE {fk.table} failed: {failure.error.splitlines()[0]}",
+        yield ctx.proven(
+            subject, predicted, f"CREATE TABLE {fk.table} failed: {failure.error.splitlines()[0]}"
         )
         return
     if subject.model is None:
@@ -50,22 +46,14 @@ def _confirm_fk_target_not_unique(ctx: DynamicContext, subject: Subject) -> Iter
         ctx.create(subject.model)
     error = ctx.error_of(inserting)
     if error is not None and error.kind is ErrorKind.FK_MISMATCH:
-        yield ctx.finding(
-            subject,
-            predicted[0].message,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-            evidence=f"INSERT INTO {fk.table}: {error.message}",
-        )
+        yield ctx.proven(subject, predicted, f"INSERT INTO {fk.table}: {error.message}")
     elif error is None:
         # MariaDB/InnoDB accept an FK to merely indexed columns: a child can then match
         # several parents. That is the defect, shown rather than assumed.
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            predicted[0].message,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-            evidence=f"{ctx.dialect} accepted the foreign key; {fk.target_table}"
+            predicted,
+            f"{ctx.dialect} accepted the foreign key; {fk.target_table}"
             f"({', '.join(fk.target_columns)}) may repeat, so a {fk.table} row can match "
             "several parents",
         )
@@ -79,12 +67,8 @@ def _confirm_duplicate_constraint_name(ctx: DynamicContext, subject: Subject) ->
     predicted = ctx.predicted(subject)
     failure = _ddl_failure(ctx, table.name)
     if predicted and failure is not None:
-        yield ctx.finding(
-            subject,
-            predicted[0].message,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-            evidence=f"{failure.statement.splitlines()[0][:120]}: {failure.error.splitlines()[0]}",
+        yield ctx.proven(
+            subject, predicted, f"{failure.statement.splitlines()[0][:120]}: {failure.error.splitlines()[0]}"
         )
     elif predicted:
         ctx.contradicted(subject, predicted, f"{table.name} was created")
@@ -111,12 +95,11 @@ def _confirm_composite_fk_partially_nullable(ctx: DynamicContext, subject: Subje
     with ctx.attempt() as inserting:
         ctx.session.add(row)
     if not inserting.failed:
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            predicted[0].message if predicted else f"{fk.label} accepts dangling rows",
-            evidence=f"{table.name} row with {dangling} was accepted; no {fk.target_table} row matches",
-            fix=predicted[0].fix if predicted else None,
-            dialect=ctx.dialect,
+            predicted,
+            f"{table.name} row with {dangling} was accepted; no {fk.target_table} row matches",
+            message=f"{fk.label} accepts dangling rows",
         )
     elif predicted:
         ctx.contradicted(subject, predicted, f"the half-NULL row was refused: {inserting.message}")
@@ -249,15 +232,12 @@ def _confirm_enum_not_enforced(ctx: DynamicContext, subject: Subject) -> Iterato
     with ctx.attempt() as inserting:
         ctx.session.add(row)
     if not inserting.failed:
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            predicted[0].message
-            if predicted
-            else f"{ctx.dialect} accepts any string in Enum column {subject.name}",
-            evidence=f"{column.name}={bogus!r} was stored",
-            dialect=ctx.dialect,
-            severity=predicted[0].severity if predicted else None,
-            fix=predicted[0].fix if predicted else "Enum(..., create_constraint=True)",
+            predicted,
+            f"{column.name}={bogus!r} was stored",
+            message=f"{ctx.dialect} accepts any string in Enum column {subject.name}",
+            fix="Enum(..., create_constraint=True)",
         )
     elif predicted:
         ctx.contradicted(subject, predicted, f"the value was refused: {inserting.message}")
@@ -352,12 +332,8 @@ def _confirm_varchar_without_length(ctx: DynamicContext, subject: Subject) -> It
         return
     failure = _ddl_failure(ctx, table.name)
     if failure is not None:
-        yield ctx.finding(
-            subject,
-            predicted[0].message,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-            evidence=f"CREATE TABLE {table.name} failed: {failure.error.splitlines()[0]}",
+        yield ctx.proven(
+            subject, predicted, f"CREATE TABLE {table.name} failed: {failure.error.splitlines()[0]}"
         )
     else:
         ctx.contradicted(subject, predicted, f"{table.name} was created")
@@ -382,14 +358,7 @@ def _confirm_fk_cycle_without_post_update(ctx: DynamicContext, subject: Subject)
         ctx.session.add_all(objects.values())
     error = ctx.error_of(flushing)
     if error is not None and error.kind is ErrorKind.CIRCULAR and predicted:
-        yield ctx.finding(
-            subject,
-            predicted[0].message,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-            evidence=f"{error.exception}: {error.message[:300]}",
-            location=predicted[0].location,
-        )
+        yield ctx.proven(subject, predicted, f"{error.exception}: {error.message[:300]}")
     elif predicted:
         outcome = (
             f"the flush failed differently: {error.message}"

@@ -55,12 +55,10 @@ def _confirm_build(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
     if defaulted is not None:
         ctx.skip(f"{defaulted}'s default produced NULL; see OP502[{defaulted}]")
     if predicted and error.kind is ErrorKind.NOT_NULL:
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            predicted[0].message,
-            fix=predicted[0].fix,
-            dialect=ctx.dialect,
-            evidence=f"{error.exception}: {error.message}",
+            predicted,
+            f"{error.exception}: {error.message}",
             reproducer=ctx.reproducer([f"f.create({model.name!r})  # {error.message}"]),
         )
         return

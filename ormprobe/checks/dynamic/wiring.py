@@ -198,14 +198,12 @@ def _confirm_backref_out_of_sync(ctx: DynamicContext, subject: Subject) -> Itera
     back = getattr(other, reverse.key)
     synced = (owner in back) if reverse.uselist else (back is owner)
     if not synced:
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            predicted[0].message
-            if predicted
-            else f"{rel.name} changes don't reach {rel.target}.{reverse.key}",
-            evidence=f"after {link_lines(rel, variable(rel.model), variable(rel.target))}, "
+            predicted,
+            f"after {link_lines(rel, variable(rel.model), variable(rel.target))}, "
             f"{variable(rel.target)}.{reverse.key} is {back!r}",
-            fix=predicted[0].fix if predicted else None,
+            message=f"{rel.name} changes don't reach {rel.target}.{reverse.key}",
             reproducer=ctx.reproducer(
                 [
                     f"{variable(rel.model)} = f.build({rel.model!r})",
@@ -249,12 +247,11 @@ def _confirm_one_to_one_not_unique(ctx: DynamicContext, subject: Subject) -> Ite
     with ctx.attempt() as duplicate:
         ctx.session.add(second)
     if not duplicate.failed:
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            predicted[0].message if predicted else f"{rel.name} is one-to-one but its FK is not unique",
-            evidence=f"two {rel.target} rows with {keys} were accepted",
-            fix=predicted[0].fix if predicted else None,
-            dialect=ctx.dialect,
+            predicted,
+            f"two {rel.target} rows with {keys} were accepted",
+            message=f"{rel.name} is one-to-one but its FK is not unique",
         )
     elif predicted:
         ctx.contradicted(subject, predicted, f"the second child was refused: {duplicate.message}")
@@ -276,12 +273,11 @@ def _confirm_self_reference_inverted(ctx: DynamicContext, subject: Subject) -> I
     )
     if inverted and rel.sync_pairs:
         columns = ", ".join(d.rpartition(".")[2] for _, d in rel.sync_pairs)
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            predicted[0].message if predicted else f"{rel.name} writes the other row's key",
-            evidence=f"a.{rel.key} = b wrote b.{columns} = a's key (b now points at a, not a at b)",
-            fix=predicted[0].fix if predicted else None,
-            dialect=ctx.dialect,
+            predicted,
+            f"a.{rel.key} = b wrote b.{columns} = a's key (b now points at a, not a at b)",
+            message=f"{rel.name} writes the other row's key",
             reproducer=ctx.reproducer(
                 [
                     f"a = f.create({rel.model!r})",
@@ -308,12 +304,11 @@ def _confirm_secondary_extra_required_column(ctx: DynamicContext, subject: Subje
         attach(rel, owner, [other])
     error = ctx.error_of(appending)
     if error is not None and error.kind is ErrorKind.NOT_NULL:
-        yield ctx.finding(
+        yield ctx.proven(
             subject,
-            predicted[0].message if predicted else f"appending to {rel.name} fails",
-            evidence=f"{error.exception}: {error.message}",
-            fix=predicted[0].fix if predicted else None,
-            dialect=ctx.dialect,
+            predicted,
+            f"{error.exception}: {error.message}",
+            message=f"appending to {rel.name} fails",
         )
     elif predicted:
         ctx.contradicted(subject, predicted, f"appending {'failed: ' + error.message if error else 'worked'}")
