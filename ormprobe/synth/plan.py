@@ -28,6 +28,7 @@ from ormprobe.graph import (
 __all__ = [
     "Link",
     "ModelPlan",
+    "ancestors",
     "build_plans",
     "closes_cycle",
     "concrete_model",
@@ -127,6 +128,16 @@ def concrete_model(graph: ModelGraph, name: str) -> ModelInfo:
     raise SynthesisError(f"{name} is abstract and has no concrete subclass to create", target=name)
 
 
+def ancestors(graph: ModelGraph, model: str) -> list[str]:
+    """The models ``model`` inherits from, nearest first."""
+    out: list[str] = []
+    current = graph.model(model).inherits
+    while current is not None and current not in out:
+        out.append(current)
+        current = graph.model(current).inherits
+    return out
+
+
 def model_for_table(graph: ModelGraph, table: str) -> ModelInfo | None:
     """The model that owns ``table`` (the base of an inheritance hierarchy), if any."""
     if not graph.has_table(table):
@@ -142,11 +153,7 @@ def _instantiable(model: ModelInfo) -> bool:
     if model.polymorphic_abstract:
         return False
     # A polymorphic base without an identity of its own can't be loaded back as itself.
-    return (
-        model.polymorphic_on is None
-        or model.polymorphic_identity is not None
-        or not model.subclasses
-    )
+    return model.polymorphic_on is None or model.polymorphic_identity is not None or not model.subclasses
 
 
 def _plan(graph: ModelGraph, model: ModelInfo, skipped: set[str]) -> ModelPlan:
@@ -155,9 +162,7 @@ def _plan(graph: ModelGraph, model: ModelInfo, skipped: set[str]) -> ModelPlan:
         return _plan(graph, concrete, skipped)
     links = tuple(_links(graph, model))
     linked = {attr for link in links for attr in link.attributes}
-    explicit_key = (
-        model.primary_key if any(k.required and k.self_referential for k in links) else ()
-    )
+    explicit_key = model.primary_key if any(k.required and k.self_referential for k in links) else ()
     # A joined subclass's key columns copy the base table's key at flush; the attribute
     # they share is the base column's, which the plan handles (or the database fills).
     inherited = {
@@ -185,9 +190,7 @@ def _plan(graph: ModelGraph, model: ModelInfo, skipped: set[str]) -> ModelPlan:
 
 def _links(graph: ModelGraph, model: ModelInfo) -> Iterable[Link]:
     by_column = {(c.table, c.name): c for c in model.columns}
-    relationships = [
-        r for r in model.relationships if r.direction is Direction.MANYTOONE and not r.viewonly
-    ]
+    relationships = [r for r in model.relationships if r.direction is Direction.MANYTOONE and not r.viewonly]
     fks = [fk for table in model.tables for fk in graph.table(table).foreign_keys]
     # Composite FKs first: when FKs overlap (workspace_id alone, and (workspace_id,
     # agent_id) together) the composite one decides the shared columns.
@@ -225,15 +228,9 @@ def _link(
     )
     # The relationship's target decides the parent's class: a relationship to a subclass
     # (single-table inheritance) needs that subclass, not the table's base model.
-    parent = (
-        graph.model(through.target)
-        if through is not None
-        else model_for_table(graph, fk.target_table)
-    )
+    parent = graph.model(through.target) if through is not None else model_for_table(graph, fk.target_table)
     via = through.key if through is not None else None
-    self_referential = fk.target_table in model.tables or (
-        parent is not None and parent.name == model.name
-    )
+    self_referential = fk.target_table in model.tables or (parent is not None and parent.name == model.name)
     target_attributes: tuple[str, ...] = ()
     if parent is not None:
         keys = {(c.table, c.name): c.attribute for c in parent.columns}
@@ -269,9 +266,7 @@ def _needs_own_parent(graph: ModelGraph, fk: ForeignKeyInfo, through: Relationsh
     fk_columns = {c for other in table.foreign_keys for c in other.columns}
     keys = [c.columns for c in table.constraints if c.kind in ("unique", "primary_key")]
     keys += [i.columns for i in table.indexes if i.unique]
-    return any(
-        len(key) > 1 and set(key) & set(fk.columns) and set(key) <= fk_columns for key in keys
-    )
+    return any(len(key) > 1 and set(key) & set(fk.columns) and set(key) <= fk_columns for key in keys)
 
 
 def required_order(plans: dict[str, ModelPlan], name: str) -> list[str]:

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 from ormprobe.errors import SynthesisError
 from ormprobe.graph import ModelGraph, ModelInfo
-from ormprobe.synth.plan import Link, ModelPlan, closes_cycle, required_order
+from ormprobe.synth.plan import Link, ModelPlan, ancestors, closes_cycle, required_order
 from ormprobe.synth.values import Declaration
 
-__all__ = ["ModuleHeader", "render_module"]
+__all__ = ["ModuleHeader", "deferred_parent_hook", "render_module"]
 
 _INDENT = "    "
 # The alias the models module gets when every model lives in one module.
@@ -120,9 +120,7 @@ def render_module(
 # -- what to render ----------------------------------------------------------------------
 
 
-def _creatable(
-    graph: ModelGraph, plans: Mapping[str, ModelPlan]
-) -> tuple[list[str], list[tuple[str, str]]]:
+def _creatable(graph: ModelGraph, plans: Mapping[str, ModelPlan]) -> tuple[list[str], list[tuple[str, str]]]:
     """Models that get a factory, and the others with the reason."""
     chosen: list[str] = []
     skipped: list[tuple[str, str]] = []
@@ -151,20 +149,10 @@ def _abstract_bases(graph: ModelGraph, chosen: Sequence[str]) -> list[str]:
     wanted = set(chosen)
     found: list[str] = []
     for model in chosen:
-        for ancestor in _ancestors(graph, model):
+        for ancestor in ancestors(graph, model):
             if ancestor not in wanted and ancestor not in found:
                 found.append(ancestor)
     return found
-
-
-def _ancestors(graph: ModelGraph, model: str) -> list[str]:
-    """The models ``model`` inherits from, nearest first."""
-    out: list[str] = []
-    current = graph.model(model).inherits
-    while current is not None and current not in out:
-        out.append(current)
-        current = graph.model(current).inherits
-    return out
 
 
 def _ordered(graph: ModelGraph, plans: Mapping[str, ModelPlan], models: Sequence[str]) -> list[str]:
@@ -175,7 +163,7 @@ def _ordered(graph: ModelGraph, plans: Mapping[str, ModelPlan], models: Sequence
     def visit(model: str) -> None:
         if model in ordered or model not in wanted:
             return
-        for ancestor in reversed(_ancestors(graph, model)):
+        for ancestor in reversed(ancestors(graph, model)):
             visit(ancestor)
         if plans[model].concrete == model:
             for needed in required_order(dict(plans), model)[:-1]:
@@ -250,14 +238,10 @@ def _imports(
     }
     models_modules = set(names.modules)
     plain = sorted(
-        line
-        for line in needed
-        if line.startswith("import ") and line.split()[1] not in models_modules
+        line for line in needed if line.startswith("import ") and line.split()[1] not in models_modules
     )
     from_lines = sorted(
-        line
-        for line in needed
-        if line.startswith("from ") and line.split()[1] not in models_modules
+        line for line in needed if line.startswith("from ") and line.split()[1] not in models_modules
     )
     stdlib = [line for line in [*plain, *from_lines] if _is_stdlib(line)]
     third = [line for line in [*plain, *from_lines] if not _is_stdlib(line)]
@@ -371,9 +355,7 @@ def _factory_class(
     plan = plans[model]
     base = _base_factory(graph, model, names, assigning)
     params, body = _entries(plans, plan, declarations.get(model, {}), names)
-    inherited = (
-        _inherited_entries(graph, plans, model, declarations, names) if not assigning else []
-    )
+    inherited = _inherited_entries(graph, plans, model, declarations, names) if not assigning else []
     params = [e for e in params if e not in inherited]
     body = [e for e in body if e not in inherited]
     lines = [
@@ -396,7 +378,7 @@ def _base_factory(graph: ModelGraph, model: str, names: _Names, assigning: bool)
     """The nearest ancestor's factory (declarations and counters inherited), else the base."""
     if assigning:
         return "AssigningFactory"
-    for ancestor in _ancestors(graph, model):
+    for ancestor in ancestors(graph, model):
         if ancestor in names.factories:
             return names.factories[ancestor]
     return "BaseFactory"
@@ -410,7 +392,7 @@ def _inherited_entries(
     names: _Names,
 ) -> list[_Entry]:
     """The entries the nearest ancestor's factory already declares, written once there."""
-    for ancestor in _ancestors(graph, model):
+    for ancestor in ancestors(graph, model):
         if ancestor not in names.factories:
             continue
         if plans[ancestor].concrete != ancestor:
@@ -490,7 +472,7 @@ def _deferred_parent_entry(
     """
     assert link.parent is not None
     attribute, target = link.attributes[0], link.target_attributes[0]
-    stem = link.relationship or attribute.removesuffix("_id")
+    hook = deferred_parent_hook(link)
     back = _back_reference(plans, plan, link)
     if link.relationship is not None:
         missing = f"obj.{link.relationship} is None"
@@ -500,12 +482,19 @@ def _deferred_parent_entry(
     lines = (
         "",
         "@factory.post_generation",
-        f"def make_{stem}(obj, create, extracted, **kwargs):",
+        f"def {hook}(obj, create, extracted, **kwargs):",
         f'{_INDENT}"""The {link.parent} this row points at, made after it (checked at commit)."""',
         f"{_INDENT}if create and {missing}:",
         f"{_INDENT * 2}{names.factories[link.parent]}({target}=obj.{attribute}{back})",
     )
-    return _Entry(f"make_{stem}", lines)
+    return _Entry(hook, lines)
+
+
+def deferred_parent_hook(link: Link) -> str:
+    """The name of the post-generation hook that makes a deferred-cycle parent
+    (``make_workspace``); the runtime declarations' notes point at it by this name."""
+    stem = link.relationship or link.attributes[0].removesuffix("_id")
+    return f"make_{stem}"
 
 
 def _back_reference(plans: Mapping[str, ModelPlan], plan: ModelPlan, link: Link) -> str:
@@ -522,9 +511,7 @@ def _back_reference(plans: Mapping[str, ModelPlan], plan: ModelPlan, link: Link)
     return ""
 
 
-def _shared_parents(
-    plans: Mapping[str, ModelPlan], plan: ModelPlan, link: Link
-) -> list[tuple[str, str]]:
+def _shared_parents(plans: Mapping[str, ModelPlan], plan: ModelPlan, link: Link) -> list[tuple[str, str]]:
     """Grandparents the row already has that the parent should reuse, not make again:
     an ``Agent`` of the execution's own ``Workspace`` (one level deep)."""
     parent_plan = plans.get(link.parent) if link.parent is not None else None
