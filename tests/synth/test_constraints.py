@@ -129,9 +129,7 @@ def models_source(suffix: str) -> str:
     lines = ["import sqlalchemy as sa", "", "metadata = sa.MetaData()", ""]
     for shape in SHAPES:
         name = f"ck_{shape.id}_{suffix}"
-        columns = [
-            f'    sa.Column("{c}", {t.replace("__ID__", name)}),' for c, t in shape.columns.items()
-        ]
+        columns = [f'    sa.Column("{c}", {t.replace("__ID__", name)}),' for c, t in shape.columns.items()]
         check = [f'    sa.CheckConstraint({shape.check!r}, name="{name}"),'] if shape.check else []
         lines += [
             f"{shape.id} = sa.Table(",
@@ -201,10 +199,7 @@ def test_shape_is_solved(shapes: Loaded, shape: Shape) -> None:
         if shape.violable:
             assert violation is not None
             name, value = violation
-            assert (
-                evaluate(check.sqltext or "", {**row, name: value}, columns=columns_of(table))
-                is False
-            )
+            assert evaluate(check.sqltext or "", {**row, name: value}, columns=columns_of(table)) is False
             column = columns_of(table)[name]
             assert value is None or type_domain(column.sa_type).admits(storage_value(column, value))
 
@@ -241,9 +236,7 @@ def _valid_on(table_name: str, dialect: str) -> bool:
     return dialect in shape.backends
 
 
-def test_shapes_are_accepted_and_violations_rejected_by_the_database(
-    shapes: Loaded, db_url: str
-) -> None:
+def test_shapes_are_accepted_and_violations_rejected_by_the_database(shapes: Loaded, db_url: str) -> None:
     metadata = next(iter(shapes.loaded.metadatas))
     problems = []
     with shape_tables(db_url, metadata) as conn:
@@ -270,9 +263,7 @@ def test_shapes_are_accepted_and_violations_rejected_by_the_database(
             try:
                 with conn.begin_nested():
                     conn.execute(table.insert(), {**row, name: value})
-                problems.append(
-                    f"{shape.id}: {name}={value!r} violates in Python, not in {dialect}"
-                )
+                problems.append(f"{shape.id}: {name}={value!r} violates in Python, not in {dialect}")
             except sa.exc.DBAPIError as exc:
                 assert table_info.name in str(exc.orig) or "check" in str(exc.orig).lower(), exc
     assert not problems, "\n".join(problems)
@@ -377,8 +368,7 @@ def test_evaluate_converts_orm_values_to_what_is_stored(shapes: Loaded) -> None:
 
 def _with_checks(table: TableInfo, *texts: str) -> TableInfo:
     checks = tuple(
-        ConstraintInfo("check", f"ck_{i}", table.name, (), sqltext=text)
-        for i, text in enumerate(texts)
+        ConstraintInfo("check", f"ck_{i}", table.name, (), sqltext=text) for i, text in enumerate(texts)
     )
     return dataclasses.replace(table, constraints=checks)
 
@@ -467,9 +457,7 @@ def test_domain_merge_and_admits() -> None:
 # -- fuzzing ------------------------------------------------------------------------------------
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     text=st.text(max_size=80)
     | st.text(alphabet="()'\"%_ <>=!ANDORNOTLIKEISNULLijsdbt0123.,-+*/", max_size=60)
@@ -633,13 +621,9 @@ def true_tree(draw: st.DrawFn, w: dict[str, Any], depth: int = 0) -> str:
     return f"({parts[0]}) OR ({parts[1]})"
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_satisfiable_random_checks_are_solved_and_hold(
-    fuzz_table: TableInfo, data: st.DataObject
-) -> None:
+def test_satisfiable_random_checks_are_solved_and_hold(fuzz_table: TableInfo, data: st.DataObject) -> None:
     witness = data.draw(WITNESS)
     texts = data.draw(st.lists(true_tree(witness), min_size=1, max_size=3))
     assume(all(evaluate(text, witness) is True for text in texts))

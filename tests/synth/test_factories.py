@@ -317,9 +317,7 @@ def test_checks_the_solver_cannot_read_are_met_with_the_database_as_oracle(
         gadgets = [factories.create("Gadget") for _ in range(8)]
         stored = session.execute(sa.text("SELECT tilt, serial, code FROM gadget")).all()
     assert len(stored) == 8
-    assert all(
-        abs(tilt) < 5 and serial % 7 == 3 and "-" not in code for tilt, serial, code in stored
-    )
+    assert all(abs(tilt) < 5 and serial % 7 == 3 and "-" not in code for tilt, serial, code in stored)
     assert len({g.serial for g in gadgets}) == len({g.code for g in gadgets}) == 8
 
 

@@ -120,9 +120,7 @@ def lint(path: Path) -> str:
 # -- the generated module works on its own -----------------------------------------------
 
 
-def test_agent_platform_factories_import_and_create_every_model(
-    tmp_path: Path, clean_modules: None
-) -> None:
+def test_agent_platform_factories_import_and_create_every_model(tmp_path: Path, clean_modules: None) -> None:
     output = tmp_path / "factories.py"
     source = generate(MODELS_DIR / "agent_platform.py", output)
     compile(source, str(output), "exec")
@@ -196,9 +194,7 @@ class Ticket(Base):
 """
 
 
-def test_key_columns_self_references_and_checks_are_written_out(
-    tmp_path: Path, clean_modules: None
-) -> None:
+def test_key_columns_self_references_and_checks_are_written_out(tmp_path: Path, clean_modules: None) -> None:
     models = tmp_path / f"shapes_{uuid.uuid4().hex[:8]}.py"
     models.write_text(SHAPES, encoding="utf-8")
     output = tmp_path / "factories.py"
@@ -243,9 +239,7 @@ class Book(Base):
 """
 
 
-def test_a_deferrable_cycle_gets_a_post_generation_hook(
-    tmp_path: Path, clean_modules: None
-) -> None:
+def test_a_deferrable_cycle_gets_a_post_generation_hook(tmp_path: Path, clean_modules: None) -> None:
     models = tmp_path / f"cycle_{uuid.uuid4().hex[:8]}.py"
     models.write_text(DEFERRED_CYCLE, encoding="utf-8")
     output = tmp_path / "factories.py"

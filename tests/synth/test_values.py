@@ -342,9 +342,7 @@ def unique_columns(graph: ModelGraph, table: str) -> set[str]:
     return names
 
 
-def build_row(
-    graph: ModelGraph, model: ModelInfo, n: int, dialect: str | None = None
-) -> dict[str, Any]:
+def build_row(graph: ModelGraph, model: ModelInfo, n: int, dialect: str | None = None) -> dict[str, Any]:
     """Attribute values for one row of ``model`` from the providers (n = sequence)."""
     table = graph.table(model.table or "")
     analysis = analyze_checks(table, dialect)
@@ -370,9 +368,7 @@ def metadata_of(loaded: LoadedModels) -> sa.MetaData:
 
 
 @contextmanager
-def rolled_back(
-    url: str, metadata: sa.MetaData, setup: tuple[str, ...] = ()
-) -> Iterator[sa.Connection]:
+def rolled_back(url: str, metadata: sa.MetaData, setup: tuple[str, ...] = ()) -> Iterator[sa.Connection]:
     """A connection inside a transaction that is always rolled back; tables created first."""
     engine = sa.create_engine(url)
     commits_ddl = engine.dialect.name in ("mysql", "mariadb")
@@ -451,9 +447,7 @@ def test_values_callable_enum_round_trips(db_url: str, load: Any) -> None:
                 row["grade"] = member
                 session.add(model.class_(**row))
             session.flush()
-            stored = conn.execute(
-                sa.text(f"SELECT grade FROM {model.table} ORDER BY grade")
-            ).scalars()
+            stored = conn.execute(sa.text(f"SELECT grade FROM {model.table} ORDER BY grade")).scalars()
             assert sorted(stored) == ["high-grade", "low-grade"]
 
 
@@ -543,9 +537,7 @@ def length_columns(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Column
     return {c.name: c for c in graph.table("lengths").columns}
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     kind=st.sampled_from(LENGTH_KINDS),
     length=st.integers(1, 300),
@@ -605,8 +597,7 @@ def test_a_thousand_unique_values_never_collide(db_url: str, load: Any) -> None:
     seed(3)
     providers = {c.name: provider_for(c, unique=True) for c in table.columns if c.name != "id"}
     rows = [
-        {"id": n, **{name: provide(context(n)) for name, provide in providers.items()}}
-        for n in range(1000)
+        {"id": n, **{name: provide(context(n)) for name, provide in providers.items()}} for n in range(1000)
     ]
     for name in providers:
         values = [r[name] for r in rows]
@@ -636,9 +627,7 @@ def test_short_unique_text_raises_a_clear_error_when_exhausted(load: Any) -> Non
 
 @settings(max_examples=200, deadline=None)
 @given(seed_value=st.integers(0, 2**32), sequence=st.integers(0, 150_000), unique=st.booleans())
-def test_numeric_5_2_stays_within_its_precision(
-    seed_value: int, sequence: int, unique: bool
-) -> None:
+def test_numeric_5_2_stays_within_its_precision(seed_value: int, sequence: int, unique: bool) -> None:
     column = _column("price", sa.Numeric(5, 2))
     seed(seed_value)
     value = provider_for(column, unique=unique)(context(sequence))
@@ -801,9 +790,7 @@ def test_needs_value_leaves_database_and_default_columns_alone(load: Any) -> Non
 # -- what the values look like -----------------------------------------------------------
 
 
-def _column(
-    name: str, sa_type: Any, *, nullable: bool = False, timezone: bool | None = None
-) -> ColumnInfo:
+def _column(name: str, sa_type: Any, *, nullable: bool = False, timezone: bool | None = None) -> ColumnInfo:
     return ColumnInfo(
         table="things",
         name=name,
