@@ -6,14 +6,16 @@ Pure graph reasoning, shared by the runtime factories and the generated factory 
   a many-to-one relationship that writes exactly its columns (the ORM then fills the
   columns at flush), or by copying the parent's key into the columns;
 - a link is **required** when one of its columns is NOT NULL, and **fresh** when the FK is
-  unique (a one-to-one needs a parent of its own; others share one parent per build);
+  unique (a one-to-one needs a parent of its own; others share one parent per build), or
+  when an earlier link of the same row already points at that table (a transfer's source
+  and destination accounts are two accounts);
 - a required link back to the model's own table is satisfied by the row itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ormprobe.errors import SynthesisError
 from ormprobe.graph import (
@@ -160,7 +162,7 @@ def _plan(graph: ModelGraph, model: ModelInfo, skipped: set[str]) -> ModelPlan:
     concrete = concrete_model(graph, model.name) if not _instantiable(model) else model
     if concrete is not model:
         return _plan(graph, concrete, skipped)
-    links = tuple(_links(graph, model))
+    links = _distinct_parents(_links(graph, model))
     linked = {attr for link in links for attr in link.attributes}
     explicit_key = model.primary_key if any(k.required and k.self_referential for k in links) else ()
     # A joined subclass's key columns copy the base table's key at flush; the attribute
@@ -205,6 +207,25 @@ def _links(graph: ModelGraph, model: ModelInfo) -> Iterable[Link]:
             attributes.append(info.attribute)
         else:
             yield _link(graph, model, fk, tuple(attributes), relationships)
+
+
+def _distinct_parents(links: Iterable[Link]) -> tuple[Link, ...]:
+    """Give each further link of a row to the same table a parent of its own.
+
+    Two FKs of one row to one table (sender and recipient, source and target node) name
+    two roles; one shared parent in both would make a row that a ``CHECK (a <> b)`` or a
+    unique pair refuses, and that the application never makes. FKs that share columns
+    (a composite FK overlapping a single one) must agree, so they keep sharing.
+    """
+    used: dict[str, set[str]] = {}
+    out: list[Link] = []
+    for link in links:
+        columns = used.setdefault(link.fk.target_table, set())
+        if columns and not link.self_referential and not columns & set(link.fk.columns):
+            link = replace(link, fresh=True)
+        columns.update(link.fk.columns)
+        out.append(link)
+    return tuple(out)
 
 
 def _inheritance_fk(graph: ModelGraph, model: ModelInfo, fk: ForeignKeyInfo) -> bool:
