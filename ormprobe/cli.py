@@ -365,12 +365,23 @@ def explain(code: str) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Drop without asking.")
 @_fail_cleanly
 def clean(db: str, yes: bool) -> None:
-    """Drop the ormprobe_* scratch databases a killed run left on a server."""
-    from ormprobe.sandbox import drop_scratch_databases, list_scratch_databases, mask_url
+    """Drop the ormprobe_* scratch databases a killed run left on a server.
 
-    names = list_scratch_databases(db)
+    Databases a running scan is still connected to are listed and left alone.
+    """
+    from ormprobe.sandbox import (
+        drop_scratch_databases,
+        list_scratch_databases,
+        mask_url,
+        scratch_databases_in_use,
+    )
+
+    in_use = scratch_databases_in_use(db)
+    names = [name for name in list_scratch_databases(db) if name not in in_use]
+    for name in sorted(in_use):
+        click.echo(f"{name} is in use by a running ormprobe; left alone.")
     if not names:
-        click.echo(f"No ormprobe scratch databases on {mask_url(db)}.")
+        click.echo(f"No leftover ormprobe scratch databases on {mask_url(db)}.")
         return
     click.echo(f"Scratch databases on {mask_url(db)}:")
     for name in names:

@@ -83,6 +83,7 @@ __all__ = [
     "list_scratch_databases",
     "mask_url",
     "open_database",
+    "scratch_databases_in_use",
     "session",
 ]
 
@@ -1363,6 +1364,44 @@ def list_scratch_databases(url: str) -> list[str]:
             query = text("SHOW DATABASES LIKE :pattern")
         names = connection.execute(query, {"pattern": rf"{SCRATCH_PREFIX[:-1]}\_%"}).scalars()
         return sorted(name for name in names if _SCRATCH_NAME.match(name))
+
+
+def scratch_databases_in_use(url: str) -> set[str]:
+    """The listed scratch databases a live run is using now: not leftovers to drop.
+
+    A database counts as in use when a connection other than ours is open to it or to
+    another database of the same run (on MySQL a run's ``schema=`` databases carry its
+    name plus ``_<schema>``, and its connections sit in the main one). A killed run's
+    connections end with its process, so its databases are never in use.
+
+    Args:
+        url: Any URL the server accepts.
+
+    Raises:
+        SandboxError: The server can't be reached or refuses the login.
+    """
+    parsed = _parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return set()
+    with _admin_connection(parsed) as connection:
+        if parsed.get_backend_name() == "postgresql":
+            query = text(
+                "SELECT DISTINCT datname FROM pg_stat_activity "
+                "WHERE datname LIKE :pattern AND pid <> pg_backend_pid()"
+            )
+        else:
+            query = text(
+                "SELECT DISTINCT db FROM information_schema.processlist "
+                "WHERE db LIKE :pattern AND id <> CONNECTION_ID()"
+            )
+        busy = connection.execute(query, {"pattern": rf"{SCRATCH_PREFIX[:-1]}\_%"}).scalars()
+        runs = {_run_of(name) for name in busy if _SCRATCH_NAME.match(name)}
+    return {name for name in list_scratch_databases(url) if _run_of(name) in runs}
+
+
+def _run_of(scratch_name: str) -> str:
+    """``ormprobe_<12 hex>``: the part of a scratch database's name that names its run."""
+    return scratch_name[: len(SCRATCH_PREFIX) + 12]
 
 
 def drop_scratch_databases(url: str, names: Sequence[str]) -> None:

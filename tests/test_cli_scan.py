@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "ormprobe" / "schemas" / "report.schema.json").read_text())
@@ -196,7 +197,7 @@ def test_internal_errors_are_exit_3_not_findings(tmp_path: Path) -> None:
 def test_clean_on_sqlite_has_nothing_to_do() -> None:
     result = ormprobe("clean", "--db", "sqlite://")
     assert result.returncode == 0
-    assert "No ormprobe scratch databases" in result.stdout
+    assert "No leftover ormprobe scratch databases" in result.stdout
 
 
 @pytest.mark.postgres
@@ -219,3 +220,28 @@ def test_clean_drops_a_kept_scratch_database(postgres_url: str) -> None:
     dropped = ormprobe("clean", "--db", postgres_url, "--yes")
     assert dropped.returncode == 0, dropped.stderr
     assert name not in list_scratch_databases(postgres_url)
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        pytest.param("postgres_url", marks=pytest.mark.postgres),
+        pytest.param("mysql_url", marks=pytest.mark.mariadb),
+    ],
+)
+def test_clean_leaves_the_database_of_a_running_scan_alone(
+    server: str, request: pytest.FixtureRequest
+) -> None:
+    """`ormprobe clean` while a scan runs must not pull its scratch database away."""
+    from ormprobe.sandbox import list_scratch_databases, open_database
+
+    url = request.getfixturevalue(server)
+    with open_database(url) as database, database.sandbox() as box, box.session() as session:
+        session.execute(sa.text("SELECT 1"))
+        name = database.scratch_name
+        result = ormprobe("clean", "--db", url, "--yes")
+        assert result.returncode == 0, result.stderr
+        assert f"{name} is in use by a running ormprobe; left alone." in result.stdout
+        assert name in list_scratch_databases(url)
+        session.execute(sa.text("SELECT 1"))  # the run carries on
+    assert name not in list_scratch_databases(url)  # and drops its own database at the end
