@@ -534,7 +534,35 @@ def _mapped_columns(
         if described is None:
             continue
         location = sourcemap.attribute_location(mapper.class_, key) or described.location
-        yield _with(described, attribute=key, location=location)
+        container = _mutable_container(mapper, key)
+        if container is not None:
+            yield _with(described, attribute=key, location=location, python_type=container)
+        else:
+            yield _with(described, attribute=key, location=location)
+
+
+# The attribute info flag sqlalchemy.ext.mutable sets on every attribute it tracks.
+_MUTABLE_FLAG = "_ext_mutable_listener_applied"
+
+
+def _mutable_container(mapper: Mapper[Any], key: str) -> str | None:
+    """``list``/``dict``/``set`` when ``Mutable*.as_mutable()`` wraps the attribute.
+
+    ``MutableList.as_mutable(JSON)`` refuses a dict on assignment although the column's
+    type says ``dict``; the wrapper is only visible by what it accepts, so an empty
+    container of each kind is assigned to a bare instance (no ``__init__``, no session).
+    """
+    attribute = getattr(mapper.class_, key, None)
+    if not getattr(attribute, "info", {}).get(_MUTABLE_FLAG):
+        return None
+    probe = mapper.class_manager.new_instance()
+    for empty in ({}, [], set()):
+        try:
+            setattr(probe, key, empty)
+        except (ValueError, TypeError):
+            continue  # Mutable*.coerce refuses this kind of container
+        return type(empty).__name__
+    return None
 
 
 _COLUMN_FIELDS = tuple(f.name for f in dataclasses.fields(ColumnInfo))

@@ -33,7 +33,9 @@ from ormprobe.synth.values import register_provider, unregister_provider
 # compiled core keeps the classes of the first import.
 importlib.import_module("sqlalchemy_utils")
 
-FIXTURE_MODELS = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "models").glob("*.py"))
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURE_MODELS = sorted((FIXTURES / "models").glob("*.py"))
+CLEAN_DIR = FIXTURES / "clean"
 
 
 # -- harness -----------------------------------------------------------------------------
@@ -405,6 +407,50 @@ def test_one_parent_is_shared_per_call_unless_the_link_is_unique(clean_modules: 
         other = factories.create("AgentConfig")
     assert execution.workspace is execution.agent.workspace
     assert config.agent is not other.agent  # agent_config.agent_id is unique
+
+
+def test_two_links_of_a_row_to_one_table_get_two_parents(clean_modules: None) -> None:
+    target = str(CLEAN_DIR / "ledger_distinct_parents.py")
+    with synthesis(target, "sqlite://") as (factories, _, _schema):
+        transfers = [factories.create("Transfer") for _ in range(3)]
+        follow = factories.create("Follow")
+    assert all(t.source is not t.destination for t in transfers)  # CHECK source <> destination
+    assert follow.follower is not follow.followee
+    with synthesis(target, "sqlite://") as (factories, _, _schema), factories.sharing():
+        first, second = factories.create("Transfer"), factories.create("Transfer")
+    # One role's parent is still shared, the other's is the row's own.
+    assert (first.source is second.source) != (first.destination is second.destination)
+
+
+MUTABLE_JSON = """
+import sqlalchemy as sa
+from sqlalchemy.ext.mutable import MutableDict, MutableList
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Document(Base):
+    __tablename__ = "document"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tags = mapped_column(MutableList.as_mutable(sa.JSON), nullable=False)
+    meta = mapped_column(MutableDict.as_mutable(sa.JSON), nullable=False)
+    plain = mapped_column(sa.JSON, nullable=False)
+"""
+
+
+def test_mutable_json_columns_get_the_container_they_accept(
+    write_models: Callable[[str], str], db_url: str
+) -> None:
+    with synthesis(write_models(MUTABLE_JSON), db_url) as (factories, session, _schema):
+        document = factories.create("Document")
+        session.expire(document)
+        assert isinstance(document.tags, list) and document.tags
+        assert isinstance(document.meta, dict) and isinstance(document.plain, dict)
+        document.tags.append("changed")  # still tracked by MutableList
+        assert document in session.dirty
 
 
 DEFERRED_CYCLE = """

@@ -78,7 +78,9 @@ def candidate_declarations(spec: ColumnSpec) -> Iterator[Declaration]:
         yield Declaration(f'factory.Faker("uuid4"{", cast_to=None" if as_uuid else ""})')
     elif kind == "bytes":
         yield Declaration(f'factory.Faker("binary", length={_binary_length(sa_type)})')
-    elif isinstance(sa_type, sa.JSON):
+    elif isinstance(sa_type, sa.JSON) and spec.column.python_type == "list" and not spec.unique:
+        yield Declaration('factory.List([factory.Faker("word"), factory.Faker("word")])')
+    elif isinstance(sa_type, sa.JSON) and spec.column.python_type not in ("set",):
         yield Declaration('factory.Dict({"name": factory.Faker("word"), "count": factory.Faker("pyint")})')
 
 

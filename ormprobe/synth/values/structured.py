@@ -43,6 +43,15 @@ def binary_provider(spec: ColumnSpec, sa_type: Any) -> Provider:
 
 
 def json_provider(spec: ColumnSpec, sa_type: Any) -> Provider:
+    if spec.column.python_type in ("list", "set"):  # MutableList/MutableSet.as_mutable(JSON)
+        make = list if spec.column.python_type == "list" else set
+
+        def provide_items(ctx: ValueContext) -> Any:
+            words = ctx.faker.words(2)
+            return make([*words, spec.sequence(ctx)] if spec.unique else words)
+
+        return provide_items
+
     def provide(ctx: ValueContext) -> dict[str, Any]:
         value: dict[str, Any] = {
             "name": ctx.faker.word(),
