@@ -556,7 +556,8 @@ def _mutable_container(mapper: Mapper[Any], key: str) -> str | None:
     if not getattr(attribute, "info", {}).get(_MUTABLE_FLAG):
         return None
     probe = mapper.class_manager.new_instance()
-    for empty in ({}, [], set()):
+    empties: tuple[Any, ...] = ({}, [], set())
+    for empty in empties:
         try:
             setattr(probe, key, empty)
         except (ValueError, TypeError):
