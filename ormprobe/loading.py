@@ -246,7 +246,7 @@ def _import(name: str, target: Target) -> ModuleType:
         if exc.name is not None and (name == exc.name or name.startswith(exc.name + ".")):
             raise TargetNotFound(
                 f"no module named {name!r} (looked in the working directory and sys.path); "
-                "pass a file path or use --pythonpath DIR"
+                f"pass a file path or {_PATH_HINT}"
             ) from exc
         raise LoadError(_import_failure(target, exc)) from exc
     except sa_exc.SQLAlchemyError as exc:
@@ -262,13 +262,17 @@ def _import(name: str, target: Target) -> ModuleType:
         raise LoadError(_import_failure(target, exc)) from exc
 
 
+# The loader serves the CLI and the pytest plugin alike; each has its own way to add a path.
+_PATH_HINT = "add its directory to the path (--pythonpath DIR; under pytest, the pythonpath ini option)"
+
+
 def _import_failure(target: Target, exc: BaseException) -> str:
     frame = _innermost_user_frame(exc.__traceback__)
     where = f" ({_relative(frame.filename)}:{frame.lineno})" if frame is not None else ""
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     detail = f"{type(exc).__name__}: {first_line}" if first_line else type(exc).__name__
     hint = (
-        "install the missing package or use --pythonpath DIR"
+        f"install the missing package or {_PATH_HINT}"
         if isinstance(exc, ImportError)
         else "fix the error above; the models must import without a running application"
     )

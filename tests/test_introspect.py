@@ -1869,7 +1869,8 @@ def test_every_model_fixture_has_its_exact_graph_test(path: Path) -> None:
                 "importing fixtures/loading/import_error_models.py failed: ModuleNotFoundError: "
                 "No module named 'not_a_real_dependency_xyz' "
                 "(fixtures/loading/import_error_models.py:12); "
-                "install the missing package or use --pythonpath DIR"
+                "install the missing package or add its directory to the path (--pythonpath DIR; "
+                "under pytest, the pythonpath ini option)"
             ),
         ),
         (
