@@ -555,13 +555,18 @@ def _mutable_container(mapper: Mapper[Any], key: str) -> str | None:
     attribute = getattr(mapper.class_, key, None)
     if not getattr(attribute, "info", {}).get(_MUTABLE_FLAG):
         return None
-    probe = mapper.class_manager.new_instance()
+    try:
+        probe = mapper.class_manager.new_instance()
+    except Exception:  # the model's own __setattr__/__new__ may raise anything
+        return None  # unknown: synthesis then reports the model, not this probe
     empties: tuple[Any, ...] = ({}, [], set())
     for empty in empties:
         try:
             setattr(probe, key, empty)
         except (ValueError, TypeError):
             continue  # Mutable*.coerce refuses this kind of container
+        except Exception:
+            return None
         return type(empty).__name__
     return None
 

@@ -2009,3 +2009,43 @@ def test_mapping_rejected_at_import_points_at_the_users_line(tmp_path: Path) -> 
     [problem] = load_models(str(path)).problems
     assert (problem.kind, problem.exception) == ("error", "ArgumentError")
     assert (Path(problem.location.path).resolve(), problem.location.line) == (path, 7)
+
+
+MUTABLE_COLUMNS = """
+import sqlalchemy as sa
+from sqlalchemy.ext.mutable import MutableDict, MutableList
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Sheet(Base):
+    __tablename__ = "sheet"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rows = mapped_column(MutableList.as_mutable(sa.JSON))
+    meta = mapped_column(MutableDict.as_mutable(sa.JSON))
+    plain = mapped_column(sa.JSON)
+
+
+class Tracked(Base):
+    __tablename__ = "tracked"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meta = mapped_column(MutableDict.as_mutable(sa.JSON))
+
+    def __setattr__(self, key, value):  # reads mapped state before SQLAlchemy has set it up
+        self.__dict__.setdefault("_seen", {})[key] = getattr(self, "meta", None)
+        super().__setattr__(key, value)
+"""
+
+
+def test_mutable_json_columns_record_the_container_they_accept(tmp_path: Path, clean_modules: None) -> None:
+    path = tmp_path / "mutable_columns.py"
+    path.write_text(MUTABLE_COLUMNS, encoding="utf-8")
+    graph = build_graph(load_models(str(path)))
+    python_types = {c.attribute: c.python_type for c in graph.model("Sheet").columns}
+    assert python_types == {"id": "int", "rows": "list", "meta": "dict", "plain": "object"}
+    # A model whose own __setattr__ breaks on a bare instance is described (as its type
+    # says), not a crash of the whole run.
+    assert [c.python_type for c in graph.model("Tracked").columns if c.attribute == "meta"] == ["object"]
