@@ -272,10 +272,11 @@ def _link(
 def _needs_own_parent(graph: ModelGraph, fk: ForeignKeyInfo, through: RelationshipInfo | None) -> bool:
     """Rows may not share the parent: the FK is unique (a one-to-one), the parent's side
     of the relationship is scalar (a one-to-one by intent: a second child would replace
-    the first, and delete-orphan would delete it), or the FK columns are part of a
+    the first, and delete-orphan would delete it), the relationship is ``single_parent``
+    (SQLAlchemy refuses a parent already linked to another row), or the FK columns are part of a
     multi-column UNIQUE/PRIMARY KEY of foreign keys only (an association row per pair of
     parents)."""
-    if fk.unique:
+    if fk.unique or (through is not None and through.single_parent):
         return True
     reverse = graph.reverse_of(through) if through is not None and through.reverse else None
     if reverse is not None and not reverse.uselist:

@@ -422,6 +422,36 @@ def test_two_links_of_a_row_to_one_table_get_two_parents(clean_modules: None) ->
     assert (first.source is second.source) != (first.destination is second.destination)
 
 
+SINGLE_PARENT = """
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Address(Base):
+    __tablename__ = "address"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street: Mapped[str] = mapped_column(sa.String(80))
+
+
+class Shipment(Base):
+    __tablename__ = "shipment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_id: Mapped[int] = mapped_column(sa.ForeignKey("address.id"))
+    # delete-orphan on a many-to-one needs single_parent: one address per shipment.
+    address: Mapped[Address] = relationship(cascade="all, delete-orphan", single_parent=True)
+"""
+
+
+def test_a_single_parent_many_to_one_gets_a_parent_per_row(write_models: Callable[[str], str]) -> None:
+    with synthesis(write_models(SINGLE_PARENT), "sqlite://") as (factories, _, _schema), factories.sharing():
+        first, second = factories.create("Shipment"), factories.create("Shipment")
+    assert first.address is not second.address
+
+
 MUTABLE_JSON = """
 import sqlalchemy as sa
 from sqlalchemy.ext.mutable import MutableDict, MutableList
