@@ -21,10 +21,11 @@ ROOT = Path(__file__).resolve().parents[2]
 MODELS = "fixtures/models/drifted_store.py"
 OLD_MIGRATION = (
     "CREATE TABLE drift_item (id {key} PRIMARY KEY, sku VARCHAR(40), "
-    "title VARCHAR(120) NOT NULL, price_cents INTEGER NOT NULL)"
+    "title VARCHAR(120) NOT NULL, price_cents INTEGER NOT NULL, attributes JSON)"
 )
 EXPECTED = {
     ("OP304", "DriftItem.sku"),
+    ("OP304", "DriftItem.attributes"),
     ("OP307", "DriftItem.sku"),
     ("OP308", "DriftItem.ck_drift_item_price_non_negative"),
 }
@@ -55,7 +56,7 @@ def test_sqlite_file_with_drifted_schema(tmp_path: Path) -> None:
     path = tmp_path / "app.db"
     with sqlite3.connect(path) as connection:
         connection.execute(OLD_MIGRATION.format(key="INTEGER"))
-        connection.execute("INSERT INTO drift_item VALUES (1, 'A-1', 'kept', 100)")
+        connection.execute("""INSERT INTO drift_item VALUES (1, 'A-1', 'kept', 100, '{"a": 1}')""")
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     report = scan("--db", f"sqlite:///{path}", "--existing-schema")
     assert findings(report) == EXPECTED
@@ -69,7 +70,9 @@ def test_postgresql_in_place_with_drifted_schema(postgres_url: str) -> None:
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS drift_item")
         connection.exec_driver_sql(OLD_MIGRATION.format(key="SERIAL"))
-        connection.exec_driver_sql("INSERT INTO drift_item VALUES (100, 'A-1', 'kept', 100)")
+        connection.exec_driver_sql(
+            """INSERT INTO drift_item VALUES (100, 'A-1', 'kept', 100, '{"a": 1}')"""
+        )
     try:
         report = scan("--db", postgres_url, "--in-place", "--existing-schema")
         assert findings(report) == EXPECTED

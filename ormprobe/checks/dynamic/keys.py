@@ -123,8 +123,11 @@ def _confirm_not_null_not_enforced(ctx: DynamicContext, subject: Subject) -> Ite
     table, column = subject.obj
     model = _owner_or_skip(ctx, subject)
     attribute = attribute_for(ctx.graph, model, column.qualified_name)
+    # Types that evaluate None themselves (JSON stores it as the JSON value null) reach
+    # SQL NULL only through an explicit null().
+    missing = sa.null() if getattr(column.sa_type, "should_evaluate_none", False) else None
     try:
-        row = ctx.new(model, unlinked=[column.qualified_name], **{attribute: None})
+        row = ctx.new(model, unlinked=[column.qualified_name], **{attribute: missing})
     except Exception as exc:  # a @validates hook refusing None is the model enforcing it
         ctx.skip(
             f"the model itself refuses None for {attribute} ({type(exc).__name__}); "
@@ -134,13 +137,11 @@ def _confirm_not_null_not_enforced(ctx: DynamicContext, subject: Subject) -> Ite
         ctx.session.add(row)
     if inserting.failed:
         return
-    stored = _stored(ctx, row, table.name, [column.name])
-    if stored[column.name] is not None:
-        # The type or the model turned None into a value (JSON stores 'null', an __init__
-        # fills a default): NULL never reached the database, so nothing was shown.
-        ctx.skip(
-            f"{attribute}=None is stored as {stored[column.name]!r}, not NULL; the constraint is not reached"
-        )
+    if not _stored_null(ctx, row, table.name, column.name):
+        # The model turned None into a value (an __init__ or a hook fills a default):
+        # NULL never reached the database, so nothing was shown.
+        stored = _stored(ctx, row, table.name, [column.name])[column.name]
+        ctx.skip(f"{attribute}=None is stored as {stored!r}, not NULL; the constraint is not reached")
     yield ctx.finding(
         subject,
         f"{subject.name} is NOT NULL in the model but {ctx.dialect} stored NULL",
@@ -161,15 +162,25 @@ def _orm_values(ctx: DynamicContext, model: str, table: str, obj: Any) -> dict[s
 
 def _stored(ctx: DynamicContext, obj: Any, table: str, columns: list[str]) -> dict[str, Any]:
     """What the database holds in ``columns`` of ``obj``'s row in ``table`` (Core read)."""
-    mapper = sa.inspect(type(obj))
     live = ctx.table(table)
-    condition = sa.and_(
-        *(c == getattr(obj, mapper.get_property_by_column(c).key) for c in live.primary_key.columns)
+    query = sa.select(*(live.c[name] for name in columns)).where(_row_of(obj, live))
+    return dict(ctx.session.execute(query).mappings().one())
+
+
+def _stored_null(ctx: DynamicContext, obj: Any, table: str, column: str) -> bool:
+    """Whether ``column`` of ``obj``'s row is SQL NULL (a JSON ``null`` reads back as
+    None too, so the database is asked, not the value)."""
+    live = ctx.table(table)
+    query = sa.select(live.c[column].is_(None)).where(_row_of(obj, live))
+    return bool(ctx.session.execute(query).scalar_one())
+
+
+def _row_of(obj: Any, table: sa.Table) -> sa.ColumnElement[bool]:
+    """The WHERE clause that finds ``obj``'s row in ``table`` by its primary key."""
+    mapper = sa.inspect(type(obj))
+    return sa.and_(
+        *(c == getattr(obj, mapper.get_property_by_column(c).key) for c in table.primary_key.columns)
     )
-    row = (
-        ctx.session.execute(sa.select(*(live.c[name] for name in columns)).where(condition)).mappings().one()
-    )
-    return dict(row)
 
 
 @keys.unique_not_enforced.confirms
