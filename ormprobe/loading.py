@@ -367,7 +367,13 @@ def _unwrap_seed(obj: Any) -> Iterator[registry | sa.MetaData]:
 
 
 def _looks_like_flask_sqlalchemy(obj: Any) -> bool:
-    return type(obj).__module__.startswith("flask_sqlalchemy")
+    """``flask_sqlalchemy.SQLAlchemy`` or an application's subclass of it, recognised by
+    name so that Flask-SQLAlchemy is never imported for projects that don't use it."""
+    return any(
+        cls.__name__ == "SQLAlchemy"
+        and (cls.__module__ == "flask_sqlalchemy" or cls.__module__.startswith("flask_sqlalchemy."))
+        for cls in type(obj).__mro__
+    )
 
 
 def _class_attribute(obj: Any, name: str) -> Any:

@@ -357,3 +357,30 @@ def test_framework_styles_are_found(fixture: str, models: set[str] | None) -> No
         assert models <= names
     assert loaded.configured
     assert not [p for p in loaded.problems if p.kind == "error"]
+
+
+def test_a_subclass_of_flask_sqlalchemy_is_a_target(tmp_path: Path) -> None:
+    """Applications subclass SQLAlchemy (to tune the engine); `module:db` still finds the
+    models of its db.Model, including ones defined in another module."""
+    write(
+        tmp_path / "ld_fsa_db.py",
+        """
+        from flask_sqlalchemy import SQLAlchemy
+
+        class AppSQLAlchemy(SQLAlchemy):
+            pass
+
+        db = AppSQLAlchemy()
+        """,
+    )
+    write(
+        tmp_path / "ld_fsa_models.py",
+        """
+        from ld_fsa_db import db
+
+        class Shelf(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+        """,
+    )
+    loaded = load_models("ld_fsa_models:db", pythonpath=[tmp_path])
+    assert class_names(loaded) == ["Shelf"]
