@@ -70,9 +70,7 @@ def test_postgresql_in_place_with_drifted_schema(postgres_url: str) -> None:
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS drift_item")
         connection.exec_driver_sql(OLD_MIGRATION.format(key="SERIAL"))
-        connection.exec_driver_sql(
-            """INSERT INTO drift_item VALUES (100, 'A-1', 'kept', 100, '{"a": 1}')"""
-        )
+        connection.exec_driver_sql("""INSERT INTO drift_item VALUES (100, 'A-1', 'kept', 100, '{"a": 1}')""")
     try:
         report = scan("--db", postgres_url, "--in-place", "--existing-schema")
         assert findings(report) == EXPECTED
