@@ -325,6 +325,27 @@ def _owner_delete_with_association(
     return RemovalObservation(error=None, children=tuple(ChildState(False, (1,)) for _ in left))
 
 
+def _refused_elsewhere(ctx: DynamicContext, rel: RelationshipInfo, model: str) -> str | None:
+    """Why the database refuses to delete a new ``model`` that has no rows in
+    ``rel.secondary``, if it does: the control that tells whether a failed delete is the
+    secondary table's doing (SQLite does not say which foreign key failed). A new object
+    that gets rows there anyway (the models write them) is no control: None."""
+    assert rel.secondary is not None
+    control = ctx.create(model)
+    pairs = rel.sync_pairs if model == rel.model else rel.secondary_sync_pairs
+    mine = {
+        dest.rpartition(".")[2]: getattr(control, attribute_for(ctx.graph, model, source))
+        for source, dest in pairs
+    }
+    if ctx.rows(rel.secondary, **mine):
+        return None
+    ctx.session.expire_all()
+    with ctx.attempt() as deleting:
+        ctx.session.delete(control)
+    error = ctx.error_of(deleting)
+    return None if error is None else f"{error.exception}: {error.message}"
+
+
 @cascades.secondary_rows_left_behind.confirms
 def _confirm_secondary_rows_left_behind(ctx: DynamicContext, subject: Subject) -> Iterator[Finding]:
     rel: RelationshipInfo = subject.obj
@@ -336,6 +357,12 @@ def _confirm_secondary_rows_left_behind(ctx: DynamicContext, subject: Subject) -
         if observation.setup_error is not None:
             ctx.skip(f"could not insert an association row: {observation.setup_error}")
         if observation.error is not None and observation.error.kind is ErrorKind.FOREIGN_KEY:
+            refused = _refused_elsewhere(ctx, rel, side)
+            if refused is not None:
+                ctx.skip(
+                    f"a {side} without {rel.secondary} rows can't be deleted either ({refused}): "
+                    f"something other than {rel.secondary} refuses the delete"
+                )
             evidence = f"deleting a {side}: {observation.error.exception}: {observation.error.message}"
         elif observation.error is None and observation.children:
             evidence = f"deleting a {side} left {len(observation.children)} row(s) in {rel.secondary}"
