@@ -87,6 +87,8 @@ class ColumnInfo:
         computed: SQL text of ``Computed(...)``, when the database generates the value.
         identity: an ``Identity()`` column.
         foreign_keys: the ``table.column`` each of its foreign keys points at.
+        annotated_optional: for a mapped attribute with a ``Mapped[...]`` annotation,
+            whether the annotation admits None; None without such an annotation.
         sa_type: the live ``TypeEngine``; excluded from comparison and output.
     """
 
@@ -117,6 +119,7 @@ class ColumnInfo:
     foreign_keys: tuple[str, ...] = ()
     comment: str | None = None
     location: Location = Location()
+    annotated_optional: bool | None = None
     sa_type: Any = field(default=None, compare=False, repr=False)
 
     @property

@@ -27,6 +27,7 @@ from sqlglot import TokenType
 from sqlglot.tokens import Tokenizer
 
 from ormprobe import sourcemap
+from ormprobe.annotations import mapped_optional
 from ormprobe.findings import Location
 from ormprobe.graph import (
     ColumnInfo,
@@ -534,11 +535,12 @@ def _mapped_columns(
         if described is None:
             continue
         location = sourcemap.attribute_location(mapper.class_, key) or described.location
+        changes: dict[str, Any] = {"attribute": key, "location": location}
+        changes["annotated_optional"] = mapped_optional(mapper.class_, key)
         container = _mutable_container(mapper, key)
         if container is not None:
-            yield _with(described, attribute=key, location=location, python_type=container)
-        else:
-            yield _with(described, attribute=key, location=location)
+            changes["python_type"] = container
+        yield _with(described, **changes)
 
 
 # The attribute info flag sqlalchemy.ext.mutable sets on every attribute it tracks.

@@ -23,6 +23,7 @@ ALLOWED: list[tuple[str, set[str]]] = [
     ("ormprobe.results", {"ormprobe.findings", "ormprobe.graph"}),
     ("ormprobe.config", {"ormprobe.errors", "ormprobe.findings"}),
     ("ormprobe.sourcemap", {"ormprobe.findings"}),
+    ("ormprobe.annotations", set()),
     (
         "ormprobe.loading",
         {"ormprobe.errors", "ormprobe.findings", "ormprobe.graph", "ormprobe.sourcemap"},
@@ -35,6 +36,7 @@ ALLOWED: list[tuple[str, set[str]]] = [
             "ormprobe.graph",
             "ormprobe.loading",
             "ormprobe.sourcemap",
+            "ormprobe.annotations",
         },
     ),
     ("ormprobe.sandbox", {"ormprobe.errors", "ormprobe.config"}),

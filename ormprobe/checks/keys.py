@@ -15,11 +15,13 @@ from ormprobe.graph import (
     Direction,
     ForeignKeyInfo,
     ModelGraph,
+    ModelInfo,
     RelationshipInfo,
     TableInfo,
 )
 
 __all__ = [
+    "annotation_nullability_mismatch",
     "check_not_enforced",
     "composite_fk_partially_nullable",
     "ddl_failed",
@@ -558,6 +560,52 @@ def fk_cycle_without_post_update(ctx: StaticContext, subject: Subject) -> Iterab
             fix=f"{via.key} = relationship(..., post_update=True); ForeignKey(..., use_alter=True) on "
             f"{breaker.table}.{breaker.columns[0]}",
         )
+
+
+def _annotation_disagrees(graph: ModelGraph, model: ModelInfo, column: ColumnInfo) -> bool:
+    if column.annotated_optional is None or column.primary_key or column.generated:
+        return False
+    if column.annotated_optional:
+        # Optional with NOT NULL is fine while a default fills the None before INSERT.
+        return not column.nullable and column.default is None and column.server_default is None
+    return column.nullable
+
+
+@check(
+    "OP312",
+    "annotation-nullability-mismatch",
+    Severity.WARNING,
+    subjects=targets.attribute_subjects(_annotation_disagrees),
+    tags=("constraint", "typing"),
+)
+def annotation_nullability_mismatch(ctx: StaticContext, subject: Subject) -> Iterable[Finding]:
+    """A ``Mapped[...]`` annotation and the column's ``nullable`` agree.
+
+    ## Why is this bad?
+    ``Mapped[str]`` promises readers and type checkers a value, but ``nullable=True``
+    lets the database hand back None; ``Mapped[str | None]`` invites None, but
+    ``nullable=False`` makes the flush of that None fail. An explicit ``nullable=``
+    overrides what SQLAlchemy would have derived from the annotation, so one of the two
+    is out of date.
+
+    ## Example
+    ```python
+    nickname: Mapped[str] = mapped_column(String(40), nullable=True)
+    ```
+
+    ## Use instead
+    ```python
+    nickname: Mapped[str | None] = mapped_column(String(40))
+    ```
+    """
+    _table, column = subject.obj
+    if column.nullable:
+        message = f"{subject.name} is Mapped[...] without None but the column is nullable"
+        fix = f"{column.attribute}: Mapped[... | None], or drop nullable=True"
+    else:
+        message = f"{subject.name} is Mapped[... | None] but the column is NOT NULL without a default"
+        fix = f"{column.attribute}: Mapped[...] without None, or nullable=True"
+    yield ctx.finding(subject, message, fix=fix)
 
 
 def _fk_single(graph: ModelGraph, fk: ForeignKeyInfo) -> bool:

@@ -149,6 +149,29 @@ def column_subjects(
     return columns
 
 
+def attribute_subjects(
+    predicate: Callable[[ModelGraph, ModelInfo, ColumnInfo], bool],
+) -> Callable[[ModelGraph], Iterator[Subject]]:
+    """A subject finder over mapped column attributes that satisfy ``predicate``, each
+    once: under the model that maps the column, not again under its subclasses."""
+
+    def attributes(graph: ModelGraph) -> Iterator[Subject]:
+        for table in graph.tables:
+            for column in table.columns:
+                owner = column_owner(graph, table, column.name)
+                if owner is None:
+                    continue
+                mapped = next(
+                    (c for c in owner.columns if c.table == table.name and c.name == column.name), None
+                )
+                if mapped is not None and predicate(graph, owner, mapped):
+                    name = f"{owner.name}.{mapped.attribute}"
+                    yield Subject(name, "column", (table, mapped), owner.name, mapped.location)
+
+    attributes.__name__ = "attributes"
+    return attributes
+
+
 def foreign_key_subjects(
     predicate: Callable[[ModelGraph, ForeignKeyInfo], bool],
 ) -> Callable[[ModelGraph], Iterator[Subject]]:
