@@ -26,8 +26,9 @@ This package re-exports the public API; its modules, lowest layer first:
 
 - ``scopes``, ``lazy``: what one call shares (session, parents, given attributes); typed
   factory_boy declarations.
-- ``construction``, ``overrides``, ``keys``: objects made through their constructor (and
-  the errors of ``@validates`` hooks), ``[tool.ormprobe.values]``, explicit keys.
+- ``construction``, ``overrides``, ``keys``: objects made through their constructor, or
+  without it when it can't take the row (and the errors of ``@validates`` hooks),
+  ``[tool.ormprobe.values]``, explicit keys.
 - ``tables``, ``column_values``: CHECK analysis and uniqueness per table; providers and
   shared counters per column.
 - ``candidates``, ``repair``, ``check_violations``, ``oracle``: unsolved CHECKs repaired

@@ -19,7 +19,7 @@ from ormprobe.synth import values
 from ormprobe.synth.constraints import Candidate, check_columns
 from ormprobe.synth.factories.candidates import Candidates
 from ormprobe.synth.factories.column_values import ColumnValues
-from ormprobe.synth.factories.construction import keyword_parameters
+from ormprobe.synth.factories.construction import accepts_keywords
 from ormprobe.synth.factories.deferred import deferred_key_source
 from ormprobe.synth.factories.keys import countdown_source, is_explicit_key
 from ormprobe.synth.factories.overrides import override_source, overrides_for
@@ -158,12 +158,10 @@ class SourceDeclarations:
         return next((c for c in found if c.verdict is True and c.column in named), None)
 
     def _takes_keywords(self, model: str, declared: Mapping[str, Any]) -> bool:
-        """Whether the model's constructor takes every attribute its factory sets."""
-        info = self._graph.model(model)
-        accepted = keyword_parameters(info.class_)
-        if accepted is None:
-            return True
+        """Whether the model's constructor takes every attribute its factory sets, and
+        needs no argument it doesn't (read from the signature: the runtime factories'
+        other reasons to go around a constructor show only when it is called)."""
         names = set(declared)
         for link in self._plans[model].required_links:
             names.update([link.relationship] if link.relationship else link.attributes)
-        return names <= accepted
+        return accepts_keywords(self._graph.model(model).class_, frozenset(names))

@@ -21,7 +21,7 @@ from ormprobe.synth.constraints import CheckAnalysis
 from ormprobe.synth.factories.building import SynthesizedFactory, factory_class, link_key
 from ormprobe.synth.factories.candidates import Candidates
 from ormprobe.synth.factories.column_values import ColumnValues
-from ormprobe.synth.factories.construction import instantiate
+from ormprobe.synth.factories.construction import Construction
 from ormprobe.synth.factories.declarations import SourceDeclarations
 from ormprobe.synth.factories.deferred import create_deferred_parents
 from ormprobe.synth.factories.oracle import DatabaseOracle
@@ -82,7 +82,8 @@ class Factories:
         self._values = ColumnValues(self._rules)
         self._candidates = Candidates(self._rules, self._values)
         self._repair = RowRepair(graph, self._rules, self._candidates)
-        self._oracle = DatabaseOracle(graph, self._rules, self._candidates)
+        self._construction = Construction()
+        self._oracle = DatabaseOracle(graph, self._rules, self._candidates, self._construction)
         self._verifier = LinkVerifier(graph, self.plans)
         self._source = SourceDeclarations(graph, self.plans, self._rules, self._values, self._candidates)
 
@@ -206,7 +207,7 @@ class Factories:
 
     def _construct(self, model: str, model_class: type, kwargs: dict[str, Any]) -> Any:
         """A transient object from the declarations' values, CHECKs adjusted for."""
-        return instantiate(model_class, self._repair.prepare(model, kwargs))
+        return self._construction.make(model_class, self._repair.prepare(model, kwargs))
 
     def _persist(self, model: str, model_class: type, kwargs: dict[str, Any]) -> Any:
         """Add one object; flush it unless it is a parent the caller's row will flush.
@@ -220,7 +221,7 @@ class Factories:
         if self._repair.needs_oracle(model, row):
             obj = self._oracle.insert(session, model, model_class, row)
         else:
-            obj = instantiate(model_class, row)
+            obj = self._construction.make(model_class, row)
             session.add(obj)
             if scope is not None and scope.depth > 1:
                 scope.pending.append(obj)

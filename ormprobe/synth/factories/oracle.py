@@ -21,7 +21,7 @@ from ormprobe.graph import ConstraintInfo, ModelGraph
 from ormprobe.synth.constraints import Candidate
 from ormprobe.synth.factories.candidates import Candidates
 from ormprobe.synth.factories.check_violations import first_line, violated_check
-from ormprobe.synth.factories.construction import instantiate
+from ormprobe.synth.factories.construction import Construction
 from ormprobe.synth.factories.scopes import GIVEN
 from ormprobe.synth.factories.tables import TableRules, by_name, check_label
 
@@ -56,10 +56,13 @@ class Search:
 class DatabaseOracle:
     """Inserts rows the database must judge, searching candidates for rejected CHECKs."""
 
-    def __init__(self, graph: ModelGraph, rules: TableRules, candidates: Candidates) -> None:
+    def __init__(
+        self, graph: ModelGraph, rules: TableRules, candidates: Candidates, construction: Construction
+    ) -> None:
         self._graph = graph
         self._rules = rules
         self._candidates = candidates
+        self._construction = construction
 
     def insert(self, session: Any, model: str, model_class: type, row: dict[str, Any]) -> Any:
         """Insert inside SAVEPOINTs, trying candidates for each CHECK the database rejects."""
@@ -68,7 +71,7 @@ class DatabaseOracle:
         for _ in range(_ROW_TRIALS):
             try:
                 with session.begin_nested():
-                    obj = instantiate(model_class, row)
+                    obj = self._construction.make(model_class, row)
                     session.add(obj)
                     session.flush()
             except sa_exc.DBAPIError as exc:
