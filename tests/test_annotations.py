@@ -30,12 +30,12 @@ from ormprobe.annotations import mapped_optional
         ("Mapped[", None),  # unreadable
         # live objects, as without the future import
         (Mapped[str], False),
-        (Mapped[Optional[str]], True),
+        (Mapped[Optional[str]], True),  # noqa: UP045 - the form under test
         (Mapped[str | None], True),
-        (Mapped[Union[int, None]], True),
+        (Mapped[Union[int, None]], True),  # noqa: UP007 - the form under test
         (Mapped["Parent"], False),
         (Mapped["Parent | None"], True),
-        (typing.Optional[str], None),
+        (typing.Optional[str], None),  # noqa: UP045 - the form under test
     ],
 )
 def test_optional_forms(annotation: object, expected: bool | None) -> None:
