@@ -35,15 +35,26 @@ def _one_to_many_over_required_fk(graph: ModelGraph, rel: RelationshipInfo) -> b
     )
 
 
+def relationship_fix(graph: ModelGraph, rel: RelationshipInfo, options: str) -> str:
+    """``key = relationship(..., options)``, written where ``rel`` is declared: in the
+    ``backref()`` of the other side when a ``backref=`` created it."""
+    reverse = graph.reverse_of(rel) if rel.reverse else None
+    if reverse is not None and reverse.backref == rel.key:
+        return f'{reverse.key} = relationship(..., backref=backref("{rel.key}", {options}))'
+    return f"{rel.key} = relationship(..., {options})"
+
+
 def _parent_delete_fix(graph: ModelGraph, rel: RelationshipInfo) -> str:
     fks = targets.written_foreign_keys(graph, rel)
     if rel.passive_deletes:
-        return f'{rel.key} = relationship(..., cascade="all, delete-orphan", passive_deletes=True)'
+        return relationship_fix(graph, rel, 'cascade="all, delete-orphan", passive_deletes=True')
     if fks and _ondelete(fks[0]) in DB_HANDLES_DELETE:
-        return f"{rel.key} = relationship(..., passive_deletes=True)  # let ON DELETE {fks[0].ondelete} work"
+        return (
+            relationship_fix(graph, rel, "passive_deletes=True") + f"  # let ON DELETE {fks[0].ondelete} work"
+        )
     return (
-        f'{rel.key} = relationship(..., cascade="all, delete-orphan")  # or ForeignKey(..., '
-        f'ondelete="CASCADE") plus passive_deletes=True'
+        relationship_fix(graph, rel, 'cascade="all, delete-orphan"')
+        + '  # or ForeignKey(..., ondelete="CASCADE") plus passive_deletes=True'
     )
 
 
@@ -128,7 +139,7 @@ def orphan_nulls_required_fk(ctx: StaticContext, subject: Subject) -> Iterable[F
         yield ctx.finding(
             subject,
             f"removing a child from {rel.name} sets NOT NULL {', '.join(rel.fk_columns)} to NULL",
-            fix=f'{rel.key} = relationship(..., cascade="all, delete-orphan")',
+            fix=relationship_fix(ctx.graph, rel, 'cascade="all, delete-orphan"'),
         )
 
 
@@ -406,7 +417,7 @@ def cascade_without_save_update(ctx: StaticContext, subject: Subject) -> Iterabl
     yield ctx.finding(
         subject,
         f"objects attached to {rel.name} are not added to the session: never inserted",
-        fix=f'{rel.key} = relationship(..., cascade="{_with_save_update(rel)}")',
+        fix=relationship_fix(ctx.graph, rel, f'cascade="{_with_save_update(rel)}"'),
     )
 
 

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import factory.alchemy
+import factory.enums
+import sqlalchemy as sa
+from sqlalchemy.orm import make_transient
 
 from ormprobe.graph import ColumnInfo, ModelInfo
 from ormprobe.synth import values
@@ -46,6 +49,8 @@ class SynthesizedFactory(factory.alchemy.SQLAlchemyModelFactory):
             with parent_scope() as scope:
                 obj = super()._generate(strategy, params)  # type: ignore[no-untyped-call]
                 if scope is not None:
+                    if strategy == factory.enums.BUILD_STRATEGY:
+                        _keep_transient(obj)
                     cls._ormprobe._finish(scope)
                 return obj
         finally:
@@ -58,6 +63,20 @@ class SynthesizedFactory(factory.alchemy.SQLAlchemyModelFactory):
     @classmethod
     def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Any:
         return cls._ormprobe._persist(cls._ormprobe_model, model_class, kwargs)
+
+
+def _keep_transient(obj: Any) -> None:
+    """Take a built object back out of the session it was cascaded into.
+
+    A backref named like the attribute it mirrors (``Permission.grantor`` with
+    ``backref="grantor"``) defeats SQLAlchemy's test for "this event came from the
+    backref", so linking the new object to a parent already in the session saves it
+    there too; the flush of the parents would then insert it with the links the caller
+    has yet to make. ``make_transient`` expunges just this object, without cascading.
+    """
+    state = sa.inspect(obj, raiseerr=False)
+    if state is not None and state.pending:
+        make_transient(obj)
 
 
 def factory_class(factories: Factories, plan: ModelPlan) -> type[SynthesizedFactory]:
