@@ -8,6 +8,7 @@ case gets a fresh ``Session`` in its own SAVEPOINT, rolled back afterwards.
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -87,10 +88,24 @@ class RunState:
             )
             try:
                 return tuple(check.confirm(context, subject))
+            except (sa_exc.DBAPIError, PredictionContradicted) as exc:
+                # A cascade or a lazy load reached a table the database refused to create:
+                # the scenario can't run here, and OP306 already reports why.
+                missing = self.uncreated_table_in(str(exc))
+                if missing is None:
+                    raise
+                raise Skip(
+                    f"the scenario reaches table {missing}, which could not be created on {self.dialect}"
+                ) from exc
             except (SynthesisError, SynthesisFailure) as exc:
                 blocker = self.blocker_for(subject)
                 if blocker is not None:
                     raise Skip(blocker) from exc
+                if subject.kind != "model" and subject.model in self.unbuildable:
+                    # Already reported once, by OP401 on the model.
+                    raise Skip(
+                        f"{subject.model} can't be created: {self.unbuildable[subject.model]}"
+                    ) from exc
                 if subject.kind == "model":
                     # Reported once, here; cases that need this model are skipped.
                     self.unbuildable.setdefault(
@@ -99,6 +114,15 @@ class RunState:
                     )
                 # ormprobe could not build valid objects: its own failure, never a finding.
                 raise SynthesisFailure(str(exc)) from exc
+
+    def uncreated_table_in(self, message: str) -> str | None:
+        """A table named in ``message`` that the schema could not create, if any."""
+        uncreated = [f.table for f in self.schema.failed] + [table for table, _ in self.schema.skipped]
+        for table in uncreated:
+            names = {table, table.rpartition(".")[2]}
+            if any(re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", message) for name in names):
+                return table
+        return None
 
     def blocker_for(self, subject: Subject) -> str | None:
         """A defect of the models, found by another check, that explains a failed setup.

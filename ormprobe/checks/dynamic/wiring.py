@@ -225,7 +225,12 @@ def _bare(ctx: DynamicContext, model: str) -> Any:
     """
     import sqlalchemy.orm as orm
 
-    return orm.class_mapper(ctx.graph.model(model).class_).class_manager.new_instance()
+    try:
+        return orm.class_mapper(ctx.graph.model(model).class_).class_manager.new_instance()
+    except Exception as exc:  # the model's own __new__/__setattr__ may raise anything
+        ctx.skip(
+            f"{model} can't be instantiated even without __init__ ({type(exc).__name__}); see OP401[{model}]"
+        )
 
 
 @wiring.one_to_one_not_unique.confirms
