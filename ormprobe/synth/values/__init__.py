@@ -6,10 +6,12 @@ returns the value the ORM attribute expects. It is chosen in three steps:
 
 1. **User providers** registered with :func:`register_provider`, most recent first.
 2. **The column type**, by walking ``type(sa_type).__mro__`` through a table of built-in
-   providers (core, PostgreSQL, MySQL/MariaDB and sqlalchemy-utils types). A
-   ``TypeDecorator`` with no provider of its own is unwrapped to its ``impl``;
+   providers (core, PostgreSQL, MySQL/MariaDB and sqlalchemy-utils types).
    sqlalchemy-utils types are matched by class first, because their ORM values are
-   objects (``Country('FI')``, ``PhoneNumber``, ``Choice``), not what is stored.
+   objects (``Country('FI')``, ``PhoneNumber``, ``Choice``), not what is stored. A
+   ``TypeDecorator`` with no provider of its own gets what its bind processing takes:
+   its impl's values (the dialect's impl when the dialect is known), or another kind
+   (the GUID recipe stores text but binds ``uuid.UUID``).
 3. **The column name**, for text and dates: ``email`` gets an address, ``slug`` a slug,
    ``created_at`` a past moment, ``expires_at`` a future one (see ``text_rules.TEXT_RULES``).
 
@@ -30,6 +32,7 @@ This package re-exports the public API; its modules:
 - ``tokens``, ``text_rules``, ``text``: distinct tokens, name heuristics, the text provider.
 - ``structured``, ``dialects``, ``utils_types``: UUID/JSON/ARRAY, dialect and
   sqlalchemy-utils types.
+- ``binding``, ``decorated``: what a type's bind processing takes; user TypeDecorators.
 - ``literals``, ``declaration``, ``natural``, ``describing``: providers as factory_boy
   source for generated modules (:func:`describe`).
 """

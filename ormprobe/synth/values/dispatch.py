@@ -2,7 +2,8 @@
 
 User providers come first, by predicate and then by type; then the built-in builders, by
 walking ``type(sa_type).__mro__`` through one table of core, dialect and sqlalchemy-utils
-types; a ``TypeDecorator`` with no builder of its own is unwrapped to its ``impl``.
+types; a ``TypeDecorator`` with no builder of its own gets the values it binds, its
+impl's or another kind's (see :mod:`.decorated`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ormprobe.errors import SynthesisError
 from ormprobe.graph import ColumnInfo
 from ormprobe.synth.constraints import Domain
 from ormprobe.synth.values.choices import boolean_provider, enum_provider
+from ormprobe.synth.values.decorated import Accepted, accepted, decorated_provider
 from ormprobe.synth.values.dialects import mysql_builders, other_dialect_builders, postgresql_builders
 from ormprobe.synth.values.numeric import decimal_provider, float_provider, integer_provider
 from ormprobe.synth.values.randomness import Provider
@@ -54,6 +56,7 @@ def provider_for(
     model: str | None = None,
     unique: bool = False,
     domain: Domain | None = None,
+    dialect: str | None = None,
 ) -> Provider:
     """The provider of values for ``column``.
 
@@ -63,6 +66,9 @@ def provider_for(
         unique: the column alone, or a multi-column UNIQUE/PRIMARY KEY it belongs to,
             must not repeat: the sequence number is mixed into every value.
         domain: what the table's CHECK constraints require of the column's values.
+        dialect: the SQLAlchemy dialect name of the database, when known: a
+            ``TypeDecorator`` may store through another type there
+            (``load_dialect_impl``). Unknown, values must bind on every backend.
 
     Returns:
         A function ``(ValueContext) -> value`` returning what the ORM attribute expects
@@ -80,7 +86,7 @@ def provider_for(
         >>> value.split("@")[0].endswith(".h")
         True
     """
-    spec = ColumnSpec.of(column, model=model, unique=unique, domain=domain or Domain())
+    spec = ColumnSpec.of(column, model=model, unique=unique, domain=domain or Domain(), dialect=dialect)
     chosen = column_provider(column)
     if chosen is not None:
         return chosen
@@ -101,18 +107,53 @@ def _null_only(spec: ColumnSpec) -> Provider:
 
 
 def build(spec: ColumnSpec, sa_type: Any, depth: int = 0) -> Provider:
-    """The provider for ``sa_type``: user types, then the MRO, then the decorator's impl."""
+    """The provider for ``sa_type``: user types, then the MRO, then what a decorator binds."""
     chosen = type_provider(sa_type, spec.column)
     if chosen is not None:
         return chosen
+    builder = _builtin_builder(sa_type)
+    if builder is not None:
+        return builder(spec, sa_type)
+    if isinstance(sa_type, sa.types.TypeDecorator) and depth < 10:
+        return decorated_provider(spec, sa_type, _deeper(depth))
+    raise no_provider(spec, sa_type)
+
+
+def decorator_choice(spec: ColumnSpec) -> Accepted | None:
+    """What the column's TypeDecorator takes, when it decides the column's values.
+
+    None when a user provider or a built-in builder makes them instead (or the type is
+    no decorator).
+
+    Raises:
+        SynthesisError: the decorator binds none of the kinds of values tried.
+    """
+    sa_type = spec.column.sa_type
+    if not isinstance(sa_type, sa.types.TypeDecorator):
+        return None
+    if type_provider(sa_type, spec.column) is not None or _builtin_builder(sa_type) is not None:
+        return None
+    return accepted(spec, sa_type, _deeper(0))
+
+
+def _deeper(depth: int) -> Builder:
+    """``build`` one decorator further in (the impl of a decorator may be another)."""
+    return lambda spec, sa_type: build(spec, sa_type, depth + 1)
+
+
+def _builtin_builder(sa_type: Any) -> Builder | None:
+    """The built-in builder of the type's class or a base class below ``TypeDecorator``.
+
+    A decorator class with no builder of its own ends the walk: what it binds decides.
+    """
     table = _builtin_table()
     for klass in type(sa_type).__mro__:
+        if klass is sa.types.TypeDecorator:
+            return None
         builder = table.get(klass)
         if builder is not None:
-            return builder(spec, sa_type)
-        if klass is sa.types.TypeDecorator and depth < 10:
-            return build(spec, sa_type.impl_instance, depth + 1)
-    raise no_provider(spec, sa_type)
+            return builder
+    return None
 
 
 @functools.cache

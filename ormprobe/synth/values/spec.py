@@ -33,7 +33,12 @@ def _words(name: str | None) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class ColumnSpec:
-    """One column to provide for, with what its name and constraints say."""
+    """One column to provide for, with what its name and constraints say.
+
+    ``dialect`` is the SQLAlchemy dialect name of the database the values are for, when
+    known: a ``TypeDecorator`` may store through a different type on each
+    (``load_dialect_impl``) and take different values there.
+    """
 
     column: ColumnInfo
     target: str
@@ -41,9 +46,18 @@ class ColumnSpec:
     table_words: frozenset[str]
     unique: bool
     domain: Domain
+    dialect: str | None = None
 
     @classmethod
-    def of(cls, column: ColumnInfo, *, model: str | None, unique: bool, domain: Domain) -> ColumnSpec:
+    def of(
+        cls,
+        column: ColumnInfo,
+        *,
+        model: str | None,
+        unique: bool,
+        domain: Domain,
+        dialect: str | None = None,
+    ) -> ColumnSpec:
         owner = model or column.table
         table = column.table.rpartition(".")[2]
         table_words = _words(table) | {w.rstrip("s") for w in _words(table)}
@@ -54,6 +68,7 @@ class ColumnSpec:
             table_words=frozenset(table_words),
             unique=unique,
             domain=domain,
+            dialect=dialect,
         )
 
     def has(self, *words: str) -> bool:
@@ -84,11 +99,15 @@ class ColumnSpec:
 Builder = Callable[[ColumnSpec, Any], Provider]
 
 
-def no_provider(spec: ColumnSpec, sa_type: Any) -> SynthesisError:
-    """The error for a type no provider handles, saying how to add one."""
+def no_provider(spec: ColumnSpec, sa_type: Any, reason: str | None = None) -> SynthesisError:
+    """The error for a type no provider handles, saying how to add one.
+
+    ``reason`` says why the built-in providers could not do (what the type refused).
+    """
     name = type(sa_type).__name__
+    why = f" {reason}" if reason else ""
     return SynthesisError(
-        f"no value provider for {spec.target}: type {_type_text(sa_type)}; register one with "
+        f"no value provider for {spec.target}: type {_type_text(sa_type)}{why}; register one with "
         f"ormprobe.register_provider({name}, fn) or set [tool.ormprobe.values] "
         f'"{spec.target}" = ...',
         target=spec.target,

@@ -20,7 +20,7 @@ def uuid_provider(spec: ColumnSpec, sa_type: Any) -> Provider:
         value = random_uuid(ctx, spec.sequence(ctx) if spec.unique else None)
         return value if as_uuid else str(value)
 
-    return _with_domain(spec, provide)
+    return with_domain(spec, provide)
 
 
 def binary_provider(spec: ColumnSpec, sa_type: Any) -> Provider:
@@ -39,7 +39,7 @@ def binary_provider(spec: ColumnSpec, sa_type: Any) -> Provider:
         n = spec.sequence_within(ctx, 256**width, f"distinct values fit {size} bytes")
         return n.to_bytes(width, "big") + data[width:]
 
-    return _with_domain(spec, provide)
+    return with_domain(spec, provide)
 
 
 def json_provider(spec: ColumnSpec, sa_type: Any) -> Provider:
@@ -86,7 +86,7 @@ def _nested(ctx: ValueContext, item: Provider, first: Provider, dimensions: int)
     return [_nested(ctx, item, first, dimensions - 1), _nested(ctx, item, item, dimensions - 1)]
 
 
-def _with_domain(spec: ColumnSpec, provide: Provider) -> Provider:
+def with_domain(spec: ColumnSpec, provide: Provider) -> Provider:
     """Retry a random provider until the CHECK domain admits its value."""
     if spec.domain.unconstrained:
         return provide

@@ -248,6 +248,10 @@ def _utils_encrypted(spec: ColumnSpec, sa_type: Any, build: Builder) -> Provider
     stored = text_length(sa_type.impl_instance)
     room = 64 if stored is None else max(1, min(64, stored * 3 // 4 - 48))
     limited = replace(spec, domain=spec.domain.merge(Domain(max_length=room)))
+    if spec.column.python_type in ("dict", "list", "set"):
+        # A Mutable container wraps it (redash's encrypted data source options): the ORM
+        # value is that container, which the type serialises before encrypting.
+        return build(limited, sa.JSON())
     return build(limited, underlying)
 
 
