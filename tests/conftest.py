@@ -109,22 +109,12 @@ def fixtures_dir() -> Path:
 
 @pytest.fixture
 def clean_modules() -> Iterator[None]:
-    """Forget the models modules imported and ``sys.path`` entries added during the test.
-
-    Libraries a test happened to import first (``sqlalchemy.dialects.postgresql``...) stay:
-    importing them again would make second copies of their classes, which the first
-    copies' ``isinstance``/``issubclass`` checks no longer recognise.
-    """
+    """Forget modules imported and ``sys.path`` entries added during the test."""
     import sys
-    import sysconfig
 
-    libraries = tuple(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))
     before = set(sys.modules)
     path_before = list(sys.path)
     yield
     for name in set(sys.modules) - before:
-        module_file = getattr(sys.modules[name], "__file__", None) or ""
-        if name.partition(".")[0] == "ormprobe" or module_file.startswith(libraries):
-            continue
         del sys.modules[name]
     sys.path[:] = path_before

@@ -81,7 +81,10 @@ class Result(Base):
 
 
 @pytest.fixture
-def models(tmp_path: Path, clean_modules: None):
+def models(tmp_path: Path):
+    # Not clean_modules: forgetting the libraries a scan imports first (sqlalchemy_utils,
+    # factory_boy...) would give the next scan second copies of their classes. The module
+    # names are unique, so nothing clashes.
     def write(source: str) -> str:
         path = tmp_path / f"unusable_{uuid.uuid4().hex[:10]}.py"
         path.write_text(source, encoding="utf-8")
