@@ -45,6 +45,8 @@ class ColumnValues:
                 model=model.name,
                 unique=self._rules.must_be_unique(column),
                 domain=self._rules.analysis(column.table).domains.get(column.name),
+                # A TypeDecorator may bind differently per backend (load_dialect_impl).
+                dialect=self._rules.dialect,
             )
         return self._providers[key]
 
