@@ -318,7 +318,7 @@ def test_a_decorator_that_binds_no_known_kind_is_named_with_the_way_out(
     message = str(raised.value)
     assert raised.value.target == "Invoice.total"
     assert "Invoice.total" in message and "MoneyType" in message
-    assert "binds no value tried (str, UUID, dict and 11 more kinds)" in message
+    assert "binds no value tried (str, UUID, dict and 12 more kinds)" in message
     assert "gave TypeError: MoneyType binds Money, not str (sqlite)" in message
     assert "ormprobe.register_provider(MoneyType, fn)" in message
     assert '[tool.ormprobe.values] "Invoice.total"' in message
@@ -398,3 +398,48 @@ def test_generated_declarations_make_values_the_decorator_binds(load: Callable[[
         if unique:
             assert len(set(made)) == len(made), declaration.source
     assert describe(column(graph, "Gadget", "public_id")).source == 'factory.Faker("uuid4", cast_to=None)'
+
+
+AWARE_MODELS = """
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class AwareStamp(sa.types.TypeDecorator):
+    # Aware everywhere; SQLite stores it in a naive DATETIME, so its impl there is naive.
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sqlite.DATETIME())
+        return dialect.type_descriptor(sa.DateTime(timezone=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("timestamps must be aware")
+        return value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Run(Base):
+    __tablename__ = "run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(AwareStamp)
+"""
+
+
+def test_a_decorator_that_wants_aware_datetimes_gets_them_where_its_impl_is_naive(
+    load: Callable[[str], ModelGraph],
+) -> None:
+    graph = load(AWARE_MODELS)
+    started_at = column(graph, "Run", "started_at")
+    for dialect in ("sqlite", None):
+        made = [provider_for(started_at, dialect=dialect)(context(n)) for n in range(3)]
+        assert all(value.tzinfo is not None for value in made), dialect

@@ -10,8 +10,8 @@ the first flush. So the decorator itself is asked, through its bind processing
    (``MutableDict.as_mutable(JSONText)`` is ``dict``; a decorator may declare its own);
 2. the impl's own values, from the dialect's impl when the dialect is known
    (``load_dialect_impl``: the GUID is a native ``UUID`` on PostgreSQL);
-3. common kinds: ``uuid.UUID``, dict, list, int, ``Decimal``, float, datetime, date,
-   time, timedelta, bool, bytes, set, str.
+3. common kinds: ``uuid.UUID``, dict, list, int, ``Decimal``, float, datetime (naive,
+   then aware), date, time, timedelta, bool, bytes, set, str.
 
 The first kind whose sample values all bind wins. The decision is kept per type and
 column, so a column costs a few bind calls once. A decorator that binds anything, even
@@ -22,6 +22,7 @@ container is taken on trust: the wrapper converts it before the decorator sees i
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import random
 import weakref
@@ -58,6 +59,8 @@ _KINDS: dict[str, Callable[[], Any]] = {
     "Decimal": functools.partial(sa.Numeric, 12, 2),
     "float": sa.Float,
     "datetime": sa.DateTime,
+    # A decorator may insist on aware datetimes where its dialect impl is naive (SQLite).
+    "aware datetime": functools.partial(sa.DateTime, timezone=True),
     "date": sa.Date,
     "time": sa.Time,
     "timedelta": sa.Interval,
@@ -144,7 +147,7 @@ def _decide(spec: ColumnSpec, decorator: Any, impl: Any, probe: BindProbe, build
             if kind == IMPL:  # e.g. an impl no provider handles: the other kinds may still do
                 refusals.append(f"its impl: {exc}")
             continue
-        name = type(samples[0]).__name__
+        name = _kind_of(samples[0])
         if name in tried:
             continue
         tried.append(name)
@@ -160,8 +163,15 @@ def _decide(spec: ColumnSpec, decorator: Any, impl: Any, probe: BindProbe, build
     raise no_provider(spec, decorator, reason=_refused(tried, refusals))
 
 
+def _kind_of(value: Any) -> str:
+    """The kind a sample is, as the refusal message names it (aware datetimes apart)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return "aware datetime"
+    return type(value).__name__
+
+
 def _refused(tried: list[str], refusals: list[str]) -> str:
-    """``binds no value tried (str, UUID, dict and 11 more kinds); str 'x' gave ...``"""
+    """``binds no value tried (str, UUID, dict and 12 more kinds); str 'x' gave ...``"""
     listed = ", ".join(tried[:3]) + (f" and {len(tried) - 3} more kinds" if len(tried) > 3 else "")
     first = refusals[0] if refusals else "no values could be made"
     return f"binds no value tried ({listed}); {first}"
