@@ -9,6 +9,7 @@ naming classes that may not be importable from where it is read; evaluating it (
 from __future__ import annotations
 
 import ast
+import functools
 import types
 import typing
 from typing import Any
@@ -85,6 +86,7 @@ def _name(node: ast.expr) -> str | None:
     return None
 
 
+@functools.cache  # models repeat a handful of annotations ("Mapped[int]") many times
 def _parse(text: str) -> ast.expr | None:
     try:
         return ast.parse(text, mode="eval").body
