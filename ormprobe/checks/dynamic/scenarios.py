@@ -109,6 +109,8 @@ def detach(rel: RelationshipInfo, owner: Any, item: Any) -> None:
 
 def items_of(ctx: DynamicContext, owner: Any, rel: RelationshipInfo) -> list[Any]:
     """What the relationship returns now, for any lazy strategy."""
+    if rel.lazy in _NEVER_LAZY_LOADED and rel.key not in sa.inspect(owner).dict:
+        _load_eagerly(ctx, owner, rel)
     value = getattr(owner, rel.key)
     if rel.lazy == "write_only":
         return list(ctx.session.scalars(value.select()))
@@ -117,6 +119,28 @@ def items_of(ctx: DynamicContext, owner: Any, rel: RelationshipInfo) -> list[Any
     if rel.uselist:
         return list(value)
     return [] if value is None else [value]
+
+
+# Strategies that never load on attribute access, on purpose: the application names the
+# relationship in an eager loader option (selectinload) wherever it reads it.
+_NEVER_LAZY_LOADED = ("raise", "raise_on_sql", "noload")
+
+
+def _load_eagerly(ctx: DynamicContext, owner: Any, rel: RelationshipInfo) -> None:
+    """Load ``rel`` on ``owner`` the way such an application does: with selectinload."""
+    model = type(owner)
+    mapper = sa.inspect(model)
+    identity = sa.inspect(owner).identity
+    if identity is None:
+        return
+    condition = sa.and_(*(c == v for c, v in zip(mapper.primary_key, identity, strict=True)))
+    query = (
+        sa.select(model)
+        .where(condition)
+        .options(sa.orm.selectinload(getattr(model, rel.key)))
+        .execution_options(populate_existing=True)
+    )
+    ctx.session.scalars(query).all()
 
 
 @contextlib.contextmanager
