@@ -31,7 +31,7 @@ from ormprobe.sandbox import Attempt, Database, Sandbox, SchemaResult, open_data
 from ormprobe.synth.factories import Factories, seed
 from ormprobe.synth.plan import required_order
 
-__all__ = ["DynamicContext", "PredictionContradicted", "RunState", "open_run_state"]
+__all__ = ["DynamicContext", "PredictionContradicted", "RunState", "open_run_state", "row_clause"]
 
 T = TypeVar("T")
 
@@ -149,6 +149,24 @@ class RunState:
         return None
 
 
+def row_clause(obj: Any, table: sa.Table) -> sa.ColumnElement[bool] | None:
+    """WHERE ``table``'s key is ``obj``'s identity: its row in ``table``, one of the
+    tables its class maps; None before it has an identity.
+
+    Each table is matched on its own key columns, so a joined subclass's table is never
+    compared with its base table's key (which would select every subclass row).
+    """
+    state = sa.inspect(obj)
+    if state.identity is None:
+        return None
+    mapper = state.mapper
+    key = {
+        mapper.get_property_by_column(column).key: value
+        for column, value in zip(mapper.primary_key, state.identity, strict=True)
+    }
+    return sa.and_(*(c == key[mapper.get_property_by_column(c).key] for c in table.primary_key.columns))
+
+
 def _masked(url: str) -> str:
     from ormprobe.sandbox import mask_url
 
@@ -263,14 +281,11 @@ class DynamicContext(StaticContext):
 
     def row(self, obj: Any) -> dict[str, Any] | None:
         """The database row of ``obj``'s own table by its identity, read with Core."""
-        mapper = sa.inspect(type(obj))
-        table = mapper.local_table
-        identity = sa.inspect(obj).identity
-        if identity is None:
+        table = sa.inspect(type(obj)).local_table
+        where = row_clause(obj, table)
+        if where is None:
             return None
-        pk = mapper.primary_key
-        condition = sa.and_(*(column == value for column, value in zip(pk, identity, strict=False)))
-        found = self.session.execute(sa.select(table).where(condition)).mappings().first()
+        found = self.session.execute(sa.select(table).where(where)).mappings().first()
         return dict(found) if found is not None else None
 
     def rows(self, table: str, **equal: Any) -> list[dict[str, Any]]:

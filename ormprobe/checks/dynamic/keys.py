@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ormprobe.checks import keys
 from ormprobe.checks.context import StaticContext
-from ormprobe.checks.dynamic.context import DynamicContext
+from ormprobe.checks.dynamic.context import DynamicContext, row_clause
 from ormprobe.checks.dynamic.dberrors import ErrorKind
 from ormprobe.checks.dynamic.scenarios import attribute_for
 from ormprobe.checks.registry import Subject
@@ -163,7 +163,7 @@ def _orm_values(ctx: DynamicContext, model: str, table: str, obj: Any) -> dict[s
 def _stored(ctx: DynamicContext, obj: Any, table: str, columns: list[str]) -> dict[str, Any]:
     """What the database holds in ``columns`` of ``obj``'s row in ``table`` (Core read)."""
     live = ctx.table(table)
-    query = sa.select(*(live.c[name] for name in columns)).where(_row_of(obj, live))
+    query = sa.select(*(live.c[name] for name in columns)).where(_persisted_row(obj, live))
     return dict(ctx.session.execute(query).mappings().one())
 
 
@@ -171,16 +171,14 @@ def _stored_null(ctx: DynamicContext, obj: Any, table: str, column: str) -> bool
     """Whether ``column`` of ``obj``'s row is SQL NULL (a JSON ``null`` reads back as
     None too, so the database is asked, not the value)."""
     live = ctx.table(table)
-    query = sa.select(live.c[column].is_(None)).where(_row_of(obj, live))
+    query = sa.select(live.c[column].is_(None)).where(_persisted_row(obj, live))
     return bool(ctx.session.execute(query).scalar_one())
 
 
-def _row_of(obj: Any, table: sa.Table) -> sa.ColumnElement[bool]:
-    """The WHERE clause that finds ``obj``'s row in ``table`` by its primary key."""
-    mapper = sa.inspect(type(obj))
-    return sa.and_(
-        *(c == getattr(obj, mapper.get_property_by_column(c).key) for c in table.primary_key.columns)
-    )
+def _persisted_row(obj: Any, table: sa.Table) -> sa.ColumnElement[bool]:
+    where = row_clause(obj, table)
+    assert where is not None, "only flushed objects are read back"
+    return where
 
 
 @keys.unique_not_enforced.confirms

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
-from ormprobe.checks.dynamic.context import DynamicContext
+from ormprobe.checks.dynamic.context import DynamicContext, row_clause
 from ormprobe.checks.dynamic.dberrors import DBError, ErrorKind
 from ormprobe.graph import Direction, ModelGraph, RelationshipInfo
 
@@ -129,14 +129,12 @@ _NEVER_LAZY_LOADED = ("raise", "raise_on_sql", "noload")
 def _load_eagerly(ctx: DynamicContext, owner: Any, rel: RelationshipInfo) -> None:
     """Load ``rel`` on ``owner`` the way such an application does: with selectinload."""
     model = type(owner)
-    mapper = sa.inspect(model)
-    identity = sa.inspect(owner).identity
-    if identity is None:
+    where = row_clause(owner, sa.inspect(model).local_table)
+    if where is None:
         return
-    condition = sa.and_(*(c == v for c, v in zip(mapper.primary_key, identity, strict=True)))
     query = (
         sa.select(model)
-        .where(condition)
+        .where(where)
         .options(sa.orm.selectinload(getattr(model, rel.key)))
         .execution_options(populate_existing=True)
     )
