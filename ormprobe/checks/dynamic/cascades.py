@@ -10,6 +10,7 @@ from ormprobe.checks import cascades
 from ormprobe.checks.dynamic.context import DynamicContext
 from ormprobe.checks.dynamic.dberrors import ErrorKind
 from ormprobe.checks.dynamic.scenarios import (
+    ChildState,
     RemovalObservation,
     attach,
     attribute_for,
@@ -19,6 +20,7 @@ from ormprobe.checks.dynamic.scenarios import (
     observe_parent_delete,
     orm_nulled,
     recorded_warnings,
+    secondary_key,
     variable,
 )
 from ormprobe.checks.registry import Subject
@@ -300,12 +302,10 @@ def _owner_delete_with_association(
     ctx.require_models([rel.model, rel.target])
     ctx.require_tables([rel.secondary])
     owner, other = ctx.create(rel.model), ctx.create(rel.target)
-    row = {}
-    for source, dest in (*rel.sync_pairs, *rel.secondary_sync_pairs):
-        obj, model = (owner, rel.model) if (source, dest) in rel.sync_pairs else (other, rel.target)
-        row[dest.rpartition(".")[2]] = getattr(obj, attribute_for(ctx.graph, model, source))
+    owner_key = secondary_key(ctx, rel, owner, owner_side=True)
+    other_key = secondary_key(ctx, rel, other, owner_side=False)
     with ctx.attempt() as linking:
-        ctx.session.execute(sa.insert(ctx.table(rel.secondary)).values(**row))
+        ctx.session.execute(sa.insert(ctx.table(rel.secondary)).values(**owner_key, **other_key))
     if linking.failed:
         return RemovalObservation(error=None, setup_error=linking.message)
     victim = other if side == rel.target and side != rel.model else owner
@@ -315,13 +315,7 @@ def _owner_delete_with_association(
     error = ctx.error_of(deleting)
     if error is not None:
         return RemovalObservation(error=error)
-    key_pairs = rel.secondary_sync_pairs if victim is other else rel.sync_pairs
-    left = ctx.rows(
-        rel.secondary,
-        **{dest.rpartition(".")[2]: row[dest.rpartition(".")[2]] for _, dest in key_pairs},
-    )
-    from ormprobe.checks.dynamic.scenarios import ChildState
-
+    left = ctx.rows(rel.secondary, **(other_key if victim is other else owner_key))
     return RemovalObservation(error=None, children=tuple(ChildState(False, (1,)) for _ in left))
 
 
@@ -332,12 +326,7 @@ def _refused_elsewhere(ctx: DynamicContext, rel: RelationshipInfo, model: str) -
     that gets rows there anyway (the models write them) is no control: None."""
     assert rel.secondary is not None
     control = ctx.create(model)
-    pairs = rel.sync_pairs if model == rel.model else rel.secondary_sync_pairs
-    mine = {
-        dest.rpartition(".")[2]: getattr(control, attribute_for(ctx.graph, model, source))
-        for source, dest in pairs
-    }
-    if ctx.rows(rel.secondary, **mine):
+    if ctx.rows(rel.secondary, **secondary_key(ctx, rel, control, owner_side=model == rel.model)):
         return None
     ctx.session.expire_all()
     with ctx.attempt() as deleting:

@@ -33,6 +33,7 @@ __all__ = [
     "items_of",
     "observe_orphan_removal",
     "observe_parent_delete",
+    "secondary_key",
 ]
 
 
@@ -105,6 +106,18 @@ def detach(rel: RelationshipInfo, owner: Any, item: Any) -> None:
         getattr(owner, rel.key).remove(item)
     else:
         setattr(owner, rel.key, None)
+
+
+def secondary_key(
+    ctx: DynamicContext, rel: RelationshipInfo, obj: Any, *, owner_side: bool
+) -> dict[str, Any]:
+    """The ``rel.secondary`` columns that point at ``obj`` (on the owner's side of
+    ``rel``, or the target's), with ``obj``'s values for them."""
+    pairs, model = (rel.sync_pairs, rel.model) if owner_side else (rel.secondary_sync_pairs, rel.target)
+    return {
+        dest.rpartition(".")[2]: getattr(obj, attribute_for(ctx.graph, model, source))
+        for source, dest in pairs
+    }
 
 
 def items_of(ctx: DynamicContext, owner: Any, rel: RelationshipInfo) -> list[Any]:

@@ -14,6 +14,7 @@ from ormprobe.checks.dynamic.scenarios import (
     identity,
     items_of,
     link_lines,
+    secondary_key,
     variable,
 )
 from ormprobe.checks.registry import Subject
@@ -120,11 +121,7 @@ def _check_keys(ctx: DynamicContext, rel: RelationshipInfo, owner: Any, reloaded
     were expired and reloaded; the secondary table is read with Core)."""
     if rel.direction is Direction.MANYTOMANY:
         assert rel.secondary is not None
-        key = {
-            d.rpartition(".")[2]: getattr(owner, attribute_for(ctx.graph, rel.model, s))
-            for s, d in rel.sync_pairs
-        }
-        rows = ctx.rows(rel.secondary, **key)
+        rows = ctx.rows(rel.secondary, **secondary_key(ctx, rel, owner, owner_side=True))
         if len(rows) != len(reloaded):
             raise _Mismatch(f"{len(reloaded)} linked, {len(rows)} rows in {rel.secondary} for the owner")
         return
