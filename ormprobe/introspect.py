@@ -535,8 +535,11 @@ def _mapped_columns(
         if described is None:
             continue
         location = sourcemap.attribute_location(mapper.class_, key) or described.location
-        changes: dict[str, Any] = {"attribute": key, "location": location}
-        changes["annotated_optional"] = mapped_optional(mapper.class_, key)
+        changes: dict[str, Any] = {
+            "attribute": key,
+            "location": location,
+            "annotated_optional": mapped_optional(mapper.class_, key),
+        }
         container = _mutable_container(mapper, key)
         if container is not None:
             changes["python_type"] = container

@@ -204,7 +204,7 @@ class Registry:
         """
         for pattern in (*select, *ignore):
             if not self._matching(pattern):
-                valid = ", ".join(self._checks)
+                valid = ", ".join(sorted(self._checks))
                 raise UsageError(f"{pattern!r} matches no check code; valid codes: {valid}")
         chosen = []
         for candidate in sorted(self._checks.values(), key=lambda c: c.code):
